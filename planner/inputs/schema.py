@@ -1,0 +1,357 @@
+"""The one schema of the input workbook: sheets, columns, units, types, ranges, references.
+
+Everything that reads, validates, documents or templates a case uses this module, so the
+input reference (`docs/inputs.md`) is generated from it and cannot drift.
+
+Each table sheet has a header row whose cells read `name [unit]` (or `name` when the column has
+no unit). Internally the column is called by its `name` field, which carries the unit in words
+(`max_it_mw`). Key-value sheets (`Settings`, `Policy`) have the columns key, value, unit, note,
+and their keys are declared here as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Dtype = Literal["str", "float", "int", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet.
+
+    name: internal name (snake case, unit in words). label: header text before the unit.
+    unit: unit shown in brackets in the header ('' for none). ref: 'Sheet' whose key this
+    column must name (or 'Sheet:kind=value' to restrict to rows of one kind). list_ref: the cell
+    holds a comma-separated list of ids of that sheet.
+    """
+
+    name: str
+    label: str
+    unit: str = ""
+    dtype: Dtype = "float"
+    required: bool = True
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    choices: tuple[str, ...] | None = None
+    ref: str | None = None
+    list_ref: str | None = None
+    default: object = None
+    doc: str = ""
+    example: object = None
+
+    @property
+    def header(self) -> str:
+        return f"{self.label} [{self.unit}]" if self.unit else self.label
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a key-value sheet (Settings, Policy). Blank value means `default`."""
+
+    name: str
+    unit: str = ""
+    dtype: Dtype = "float"
+    default: object = None
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    choices: tuple[str, ...] | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet. kind 'table' has `columns` and a primary `key` (tuple of column names);
+    kind 'keyvalue' has `keys`."""
+
+    name: str
+    kind: Literal["table", "keyvalue"]
+    doc: str
+    columns: tuple[Column, ...] = ()
+    key: tuple[str, ...] = ()
+    keys: tuple[Key, ...] = ()
+    required: bool = True
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def by_header(self) -> dict[str, Column]:
+        return {c.header: c for c in self.columns}
+
+
+KEYVALUE_COLUMNS = ("key", "value", "unit", "note")
+COOLING_KIND = "facility"
+PROFILE_NAMES = ("temperature", "pv", "wind", "price", "demand")
+HOURS_PER_YEAR = 8760
+
+SETTINGS = Sheet(
+    "Settings",
+    "keyvalue",
+    "Model-wide settings: finance, prices, network formula, battery, options.",
+    keys=(
+        Key("discount_rate", "share", default=0.07, min=0, max=1, doc="Real discount rate."),
+        Key("carbon_price", "yuan/t", default=95.0, min=0, doc="Price on grid CO2 emissions."),
+        Key("unserved_penalty", "yuan/MWh", default=100_000.0, min=0,
+            doc="Cost of each MWh of IT demand not served (only with allow_unserved)."),
+        Key("allow_unserved", "bool", "bool", default=False,
+            doc="If true, demand may go unserved at the penalty; if false, demand is hard."),
+        Key("usable_share", "share", default=0.85, min=0, max=1, min_exclusive=True,
+            doc="Share of installed IT capacity usable in any hour (redundancy, headroom)."),
+        Key("battery_round_trip_efficiency", "share", default=0.88, min=0, max=1,
+            min_exclusive=True, doc="Split evenly (square root) into charge and discharge."),
+        Key("battery_wear_cost", "yuan/MWh", default=30.0, min=0,
+            doc="Wear cost per MWh discharged."),
+        Key("rtt_route_factor", "-", default=1.4, min=1, doc="Fibre route length / great circle."),
+        Key("fibre_speed", "km/ms", default=200.0, min=0, min_exclusive=True,
+            doc="Signal speed in fibre."),
+        Key("rtt_equipment", "ms", default=2.0, min=0, doc="Fixed equipment delay per round trip."),
+        Key("bandwidth_cost", "M yuan/(Gbps*yr*100 km)", default=0.05, min=0,
+            doc="Long-haul bandwidth cost per Gbps-year per 100 km of route."),
+        Key("tou_energy_share", "share", default=0.65, min=0, max=1,
+            doc="Share of the grid tariff that follows the time-of-use multiplier."),
+        Key("time", "", "str", default="typical:12",
+            doc="Default time resolution: full or typical:N (N representative days)."),
+        Key("module_size", "MW", default=20.0, min=0, min_exclusive=True,
+            doc="IT module size in MILP mode."),
+        Key("year", "", "int", default=2030, min=1900, max=2100,
+            doc="Calendar year of the hourly profiles (8760 h)."),
+    ),
+)
+
+POLICY = Sheet(
+    "Policy",
+    "keyvalue",
+    "Policy caps and targets; a blank value switches the policy off.",
+    keys=(
+        Key("carbon_cap", "t/yr", default=None, min=0, doc="Cap on total grid emissions."),
+        Key("green_share_min", "share", default=None, min=0, max=1,
+            doc="Minimum share of facility energy from own PV/wind (plus GEC)."),
+        Key("green_share_scope", "", "str", default="overall", choices=("overall", "site"),
+            doc="Apply green_share_min to the whole plan or to each site."),
+        Key("min_utilisation", "share", default=None, min=0, max=1,
+            doc="Minimum annual IT energy / (8760 h x installed IT capacity), per site."),
+        Key("gec_price", "yuan/MWh", default=None, min=0,
+            doc="Green electricity certificate price; blank = certificates not available."),
+    ),
+)
+
+REGIONS = Sheet(
+    "Regions",
+    "table",
+    "Demand regions (where compute is consumed), with centroids for latency.",
+    key=("region",),
+    columns=(
+        Column("region", "region", dtype="str", doc="Region id (snake case).", example="yrd"),
+        Column("name", "name", dtype="str", required=False, default="", example="Shanghai"),
+        Column("lat", "lat", "deg", min=-90, max=90, example=31.2),
+        Column("lon", "lon", "deg", min=-180, max=180, example=121.5),
+    ),
+)
+
+SITES = Sheet(
+    "Sites",
+    "table",
+    "Candidate data-centre sites (supply nodes) and their grid, climate-independent limits.",
+    key=("site",),
+    columns=(
+        Column("site", "site", dtype="str", doc="Site id (snake case).", example="zhongwei"),
+        Column("name", "name", dtype="str", required=False, default="", example="Zhongwei"),
+        Column("hub", "hub", dtype="str", required=False, default="", example="Ningxia"),
+        Column("province", "province", dtype="str", required=False, default="",
+               example="Ningxia"),
+        Column("zone", "zone", dtype="str", choices=("east", "west", "central"), example="west"),
+        Column("lat", "lat", "deg", min=-90, max=90, example=37.5),
+        Column("lon", "lon", "deg", min=-180, max=180, example=105.2),
+        Column("max_it_mw", "max_it", "MW", min=0, doc="Buildable IT capacity.", example=1500),
+        Column("grid_max_mw", "grid_max", "MW", min=0, doc="Grid connection limit.",
+               example=2400),
+        Column("pue_cap", "pue_cap", "-", min=1, doc="Annual PUE cap.", example=1.2),
+        Column("water_cap_m3", "water_cap", "m3/yr", required=False, min=0,
+               doc="Annual water cap; blank = no cap.", example=None),
+        Column("pv_max_mw", "pv_max", "MW", min=0, doc="PV potential.", example=5000),
+        Column("wind_max_mw", "wind_max", "MW", min=0, doc="Wind potential.", example=5000),
+        Column("grid_price_yuan_per_kwh", "grid_price", "yuan/kWh", min=0,
+               doc="Average grid tariff (time of use applied to its energy share).",
+               example=0.36),
+        Column("emission_factor_t_per_mwh", "emission_factor", "t/MWh", min=0, max=2,
+               doc="Grid CO2 emission factor.", example=0.6187),
+        Column("open_cost_myuan_per_yr", "open_cost", "M yuan/yr", required=False, min=0,
+               default=0.0, doc="Annualised fixed cost of opening the site (MILP mode).",
+               example=0),
+    ),
+)
+
+CLASSES = Sheet(
+    "Classes",
+    "table",
+    "Workload classes: latency limit, flexibility, bandwidth and load shape.",
+    key=("workload_class",),
+    columns=(
+        Column("workload_class", "workload_class", dtype="str", example="realtime"),
+        Column("max_rtt_ms", "max_rtt", "ms", required=False, min=0, min_exclusive=True,
+               doc="Round-trip latency limit; blank = no limit.", example=5),
+        Column("flexibility", "flexibility", dtype="str", choices=("fixed", "shiftable"),
+               doc="fixed: follows its shape; shiftable: any hour, daily energy kept.",
+               example="fixed"),
+        Column("shape", "shape", dtype="str", required=False, default="flat",
+               doc="Column of the demand profile giving the hourly shape (mean 1); "
+               "'flat' = constant.", example="realtime"),
+        Column("bandwidth_gbps_per_mw", "bandwidth", "Gbps/MW", min=0,
+               doc="Network bandwidth needed per MW of IT served remotely.", example=1.0),
+    ),
+)
+
+DEMAND = Sheet(
+    "Demand",
+    "table",
+    "Compute demand per region and class, annual average MW of IT load.",
+    key=("region", "workload_class"),
+    columns=(
+        Column("region", "region", dtype="str", ref="Regions", example="yrd"),
+        Column("workload_class", "workload_class", dtype="str", ref="Classes",
+               example="realtime"),
+        Column("demand_mw", "demand", "MW", min=0, example=150),
+    ),
+)
+
+TECHNOLOGIES = Sheet(
+    "Technologies",
+    "table",
+    "Cost and life of each technology; facility rows are the cooling technologies.",
+    key=("technology",),
+    columns=(
+        Column("technology", "technology", dtype="str", example="cold_plate"),
+        Column("kind", "kind", dtype="str",
+               choices=("facility", "pv", "wind", "battery_energy", "battery_power"),
+               example="facility"),
+        Column("capex_myuan_per_unit", "capex", "M yuan/unit", min=0,
+               doc="Investment cost per unit (MW IT for facility, MW for pv/wind/"
+               "battery_power, MWh for battery_energy).", example=54.0),
+        Column("fixed_om_share", "fixed_om", "share/yr", min=0, max=1,
+               doc="Fixed O&M per year as share of capex.", example=0.02),
+        Column("life_yr", "life", "yr", min=0, min_exclusive=True, example=20),
+        Column("available", "available", "bool", dtype="bool", required=False, default=True,
+               doc="false removes the technology from the plan.", example=True),
+    ),
+)
+
+COOLING = Sheet(
+    "Cooling",
+    "table",
+    "PUE and WUE of each cooling technology as a curve of ambient temperature "
+    "(linear between points, flat beyond the ends).",
+    key=("cooling", "ambient_c"),
+    columns=(
+        Column("cooling", "cooling", dtype="str", ref=f"Technologies:kind={COOLING_KIND}",
+               example="cold_plate"),
+        Column("ambient_c", "ambient", "degC", min=-60, max=60, example=25),
+        Column("pue", "pue", "-", min=1, max=5, example=1.10),
+        Column("wue_l_per_kwh", "wue", "L/kWh", min=0, max=20, example=0.3),
+    ),
+)
+
+LINKS = Sheet(
+    "Links",
+    "table",
+    "Optional overrides of round-trip time, capacity and cost of a region-site link.",
+    required=False,
+    key=("region", "site"),
+    columns=(
+        Column("region", "region", dtype="str", ref="Regions", example="gba"),
+        Column("site", "site", dtype="str", ref="Sites", example="shaoguan"),
+        Column("rtt_ms", "rtt", "ms", required=False, min=0, doc="Blank = formula.",
+               example=4.0),
+        Column("capacity_gbps", "capacity", "Gbps", required=False, min=0,
+               doc="Blank = unlimited.", example=None),
+        Column("cost_myuan_per_gbps_yr", "cost", "M yuan/(Gbps*yr)", required=False, min=0,
+               doc="Blank = formula from distance.", example=None),
+    ),
+)
+
+VOUCHERS = Sheet(
+    "Vouchers",
+    "table",
+    "Compute voucher programmes: subsidy of compute bought by an issuer region at "
+    "eligible sites.",
+    required=False,
+    key=("voucher",),
+    columns=(
+        Column("voucher", "voucher", dtype="str", example="hangzhou"),
+        Column("issuer_region", "issuer_region", dtype="str", ref="Regions", example="yrd"),
+        Column("budget_myuan_per_yr", "budget", "M yuan/yr", min=0, example=50),
+        Column("rate_share", "rate", "share", min=0, max=1, example=0.2),
+        Column("compute_price_yuan_per_mwh", "compute_price", "yuan/MWh", min=0,
+               doc="Price of compute services per MWh of IT load.", example=20000),
+        Column("eligible_sites", "eligible_sites", dtype="str", list_ref="Sites",
+               doc="Comma-separated site ids.", example="yrd_demo,wuhu"),
+    ),
+)
+
+PROFILES = Sheet(
+    "Profiles",
+    "table",
+    "Hourly profile files (CSV, 8760 rows, column 'hour' 0..8759 then one column per "
+    "site, or per shape for demand). Paths are relative to the folder holding the case.",
+    key=("profile",),
+    columns=(
+        Column("profile", "profile", dtype="str", choices=PROFILE_NAMES, example="temperature"),
+        Column("file", "file", dtype="str", example="profiles/temperature.csv"),
+        Column("unit", "unit", dtype="str", required=False, default="", example="degC"),
+        Column("note", "note", dtype="str", required=False, default="", example=""),
+    ),
+)
+
+SCENARIOS = Sheet(
+    "Scenarios",
+    "table",
+    "Named overrides applied on top of the base case. key is the row id (for two-part keys "
+    "'a/b'; for Settings and Policy the setting name); column the internal column name "
+    "(for Settings and Policy: value).",
+    required=False,
+    key=("scenario", "sheet", "key", "column"),
+    columns=(
+        Column("scenario", "scenario", dtype="str", example="carbon_200"),
+        Column("sheet", "sheet", dtype="str", example="Settings"),
+        Column("key", "key", dtype="str", example="carbon_price"),
+        Column("column", "column", dtype="str", example="value"),
+        Column("value", "value", dtype="str", required=False, default="", example="200"),
+        Column("note", "note", dtype="str", required=False, default="", example=""),
+    ),
+)
+
+SOURCES = Sheet(
+    "Sources",
+    "table",
+    "Origin of every number: [P] published, [E] engineering estimate, [A] assumption.",
+    required=False,
+    key=("sheet", "key", "column"),
+    columns=(
+        Column("sheet", "sheet", dtype="str", example="Sites"),
+        Column("key", "key", dtype="str", example="zhongwei"),
+        Column("column", "column", dtype="str", example="pue_cap"),
+        Column("flag", "flag", dtype="str", choices=("P", "E", "A"), example="P"),
+        Column("source", "source", dtype="str", example="NDRC 2021 hub implementation plan"),
+        Column("note", "note", dtype="str", required=False, default="", example=""),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS, POLICY, REGIONS, SITES, CLASSES, DEMAND, TECHNOLOGIES, COOLING, LINKS,
+    VOUCHERS, PROFILES, SCENARIOS, SOURCES,
+)
+BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+
+
+def row_id(sheet: Sheet, values: dict) -> str:
+    """The id of a table row as scenarios and messages name it ('a' or 'a/b')."""
+    return "/".join(str(values[k]) for k in sheet.key)
+
+
+__all__ = [
+    "BY_NAME", "CLASSES", "COOLING", "DEMAND", "HOURS_PER_YEAR", "KEYVALUE_COLUMNS", "LINKS",
+    "POLICY", "PROFILES", "PROFILE_NAMES", "REGIONS", "SCENARIOS", "SETTINGS", "SHEETS",
+    "SITES", "SOURCES", "TECHNOLOGIES", "VOUCHERS", "Column", "Key", "Sheet", "row_id",
+]

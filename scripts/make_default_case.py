@@ -1,0 +1,1236 @@
+"""Build the default case "China East Data, West Computing" (东数西算) as data-as-code.
+
+Every number of the case is written here once, next to its origin and flag ([P] published,
+[E] engineering estimate, [A] modelling assumption), following `DATA.md`. Running the script
+writes the same case twice, as a workbook and as a folder of CSV files, plus `docs/data.md`:
+
+    .venv/bin/python scripts/make_default_case.py            # inputs/ and docs/data.md
+    .venv/bin/python scripts/make_default_case.py --out DIR  # elsewhere (tests)
+
+Outputs: `<out>/china_east_west.xlsx`, `<out>/china_east_west/<Sheet>.csv`, and the documentation
+page. The hourly profiles named in the `Profiles` sheet (`<out>/profiles/*.csv`) are written by
+`planner/profiles.py` from `inputs/profiles/parameters.csv`, not by this script; their parameters
+are cited in the `Sources` sheet (sheet `Profiles`, key = site).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a plain script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from planner.inputs import schema  # noqa: E402
+from planner.inputs.schema import BY_NAME, SHEETS, Sheet, row_id  # noqa: E402
+from planner.inputs.tables import RawTables, keyvalue_frame, write_tables  # noqa: E402
+
+CASE_NAME = "china_east_west"
+FLAGS = ("P", "E", "A")
+
+
+@dataclass(frozen=True)
+class Src:
+    """Origin of one number: flag P/E/A, source text, optional note."""
+
+    flag: str
+    source: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.flag not in FLAGS:
+            raise ValueError(f"flag must be one of {FLAGS}: {self.flag!r}")
+
+
+def num(value: float) -> int | float:
+    """A clean cell value: whole numbers as int (CSV '1500', not '1500.0'), others rounded."""
+    value = round(float(value), 10)
+    return int(value) if value.is_integer() else value
+
+
+# --- common sources ------------------------------------------------------------------------------
+
+NDRC_HUBS = "NDRC 2021 hub implementation plan"
+MEE_2023 = "MEE/NBS 2023 provincial electricity CO2 emission factors"
+MEE_2023_REGIONAL = "MEE/NBS 2023 regional electricity CO2 emission factors (Central China 0.5271)"
+DEMAND_2030 = "2030 new-build case"
+CLIMATE = "climate normals, approximate"
+
+# --- sites ---------------------------------------------------------------------------------------
+
+# id, cluster name, hub, province (grid), zone, lat, lon
+SITE_ROWS = (
+    ("zhangjiakou", "Zhangjiakou", "Jing-Jin-Ji", "Hebei", "east", 40.8, 114.9),
+    ("yrd_demo", "YRD eco-green demo zone", "Yangtze River Delta", "Shanghai", "east", 31.0, 120.9),
+    ("wuhu", "Wuhu", "Yangtze River Delta", "Anhui", "east", 31.3, 118.4),
+    ("shaoguan", "Shaoguan", "Guangdong-HK-Macao", "Guangdong", "east", 24.8, 113.6),
+    ("tianfu", "Tianfu", "Chengdu-Chongqing", "Sichuan", "east", 30.5, 104.0),
+    ("chongqing", "Chongqing", "Chengdu-Chongqing", "Chongqing", "east", 29.6, 106.4),
+    ("horinger", "Horinger", "Inner Mongolia", "Inner Mongolia", "west", 40.4, 111.8),
+    ("guian", "Gui'an", "Guizhou", "Guizhou", "west", 26.4, 106.3),
+    ("qingyang", "Qingyang", "Gansu", "Gansu", "west", 35.7, 107.6),
+    ("zhongwei", "Zhongwei", "Ningxia", "Ningxia", "west", 37.5, 105.2),
+    ("wuhan", "Wuhan AI computing centre", "(central, not a hub)", "Hubei", "central", 30.6, 114.3),
+    (
+        "zhengzhou",
+        "Zhengzhou (Henan compute hub)",
+        "(central, not a hub)",
+        "Henan",
+        "central",
+        34.7,
+        113.6,
+    ),
+)
+
+# Per zone: MaxIT MW [A], PUE cap, PV potential MW [A], wind potential MW [A].
+ZONE = {
+    "west": {"max_it": 1500, "pue_cap": 1.2, "pv_max": 5000, "wind_max": 5000},
+    "east": {"max_it": 600, "pue_cap": 1.25, "pv_max": 300, "wind_max": 200},
+    "central": {"max_it": 300, "pue_cap": 1.3, "pv_max": 300, "wind_max": 200},
+}
+GRID_MAX_FACTOR = 1.6
+
+PRICE_WEST = Src("E", "large industrial / data-centre tariff, published range 0.35-0.38 yuan/kWh")
+PRICE_EAST = Src("E", "large industrial / data-centre tariff, range 0.60-0.80 yuan/kWh")
+# province -> (grid price yuan/kWh, its source, emission factor t/MWh, its source)
+PROVINCE = {
+    "Hebei": (0.55, PRICE_EAST, 0.6516, Src("P", MEE_2023, "Hebei 2023")),
+    "Shanghai": (0.72, PRICE_EAST, 0.5737, Src("P", MEE_2023, "Shanghai 2023")),
+    "Anhui": (0.62, PRICE_EAST, 0.6553, Src("P", MEE_2023, "Anhui 2023")),
+    "Guangdong": (0.75, PRICE_EAST, 0.4419, Src("P", MEE_2023, "Guangdong 2023")),
+    "Sichuan": (0.55, PRICE_EAST, 0.1564, Src("P", MEE_2023, "Sichuan 2023")),
+    "Chongqing": (0.60, PRICE_EAST, 0.5581, Src("P", MEE_2023, "Chongqing 2023")),
+    "Inner Mongolia": (0.35, PRICE_WEST, 0.6479, Src("P", MEE_2023, "Inner Mongolia 2023")),
+    "Guizhou": (
+        0.40,
+        Src("E", "large industrial / data-centre tariff, engineering estimate"),
+        0.5683,
+        Src("P", MEE_2023, "Guizhou 2023"),
+    ),
+    "Gansu": (0.37, PRICE_WEST, 0.4471, Src("P", MEE_2023, "Gansu 2023")),
+    "Ningxia": (0.36, PRICE_WEST, 0.6187, Src("P", MEE_2023, "Ningxia 2023")),
+    "Hubei": (
+        0.62,
+        PRICE_EAST,
+        0.5271,
+        Src(
+            "P",
+            MEE_2023_REGIONAL,
+            "regional grid value: the 2023 provincial value for Hubei was not found; "
+            "replace with it when available",
+        ),
+    ),
+    "Henan": (
+        0.60,
+        PRICE_EAST,
+        0.5271,
+        Src(
+            "P",
+            MEE_2023_REGIONAL,
+            "regional grid value: the 2023 provincial value for Henan was not found; "
+            "replace with it when available",
+        ),
+    ),
+}
+
+# Generator parameters of the hourly profiles (inputs/profiles/parameters.csv, which also holds
+# the site's lat/lon): annual mean, seasonal half-range (Jul-Jan)/2, diurnal half-range (degC)
+# [E: climate normals]; annual PV and wind capacity factors [E]; time-of-use pattern.
+PROFILE_PARAMS = {
+    "zhangjiakou": (6.5, 16.5, 6.0, 0.165, 0.30, "standard"),
+    "yrd_demo": (16.5, 12.0, 3.5, 0.13, 0.22, "standard"),
+    "wuhu": (16.3, 12.5, 3.5, 0.125, 0.22, "standard"),
+    "shaoguan": (20.3, 9.5, 4.0, 0.13, 0.22, "standard"),
+    "tianfu": (16.2, 10.0, 3.5, 0.10, 0.22, "standard"),
+    "chongqing": (18.3, 10.5, 3.5, 0.097, 0.20, "standard"),
+    "horinger": (7.7, 17.0, 6.5, 0.18, 0.32, "standard"),
+    "guian": (15.0, 9.5, 3.5, 0.114, 0.22, "standard"),
+    "qingyang": (9.0, 13.5, 6.0, 0.17, 0.26, "midday_valley"),
+    "zhongwei": (8.8, 14.5, 6.5, 0.177, 0.26, "standard"),
+    "wuhan": (16.8, 12.7, 4.0, 0.12, 0.22, "standard"),
+    "zhengzhou": (14.8, 13.5, 4.5, 0.13, 0.22, "standard"),
+}
+PROFILE_PARAM_COLUMNS = (
+    "temp_mean_c",
+    "temp_seasonal_c",
+    "temp_diurnal_c",
+    "pv_cf",
+    "wind_cf",
+    "tou",
+)
+PROFILE_PARAM_SOURCES = {
+    "temp_mean_c": Src("E", CLIMATE, "annual mean temperature"),
+    "temp_seasonal_c": Src("E", CLIMATE, "seasonal half-range (July - January) / 2"),
+    "temp_diurnal_c": Src("E", CLIMATE, "diurnal half-range"),
+    "pv_cf": Src("E", "annual PV capacity factor", "pvlib clear-sky shape scaled to this CF"),
+    "wind_cf": Src("E", "annual wind capacity factor", "seeded Weibull/AR process scaled to CF"),
+    "tou": Src(
+        "E",
+        "provincial time-of-use patterns [P shape]",
+        "midday_valley: Gansu's 10:00-16:00 valley; other western provinces' midday "
+        "valleys are not modelled",
+    ),
+}
+# Generator processes (parameters in planner/profiles.py, documented in its docstring).
+PROFILE_PROCESSES = {
+    ("temperature", "noise"): Src(
+        "A", "modelling assumption", "seeded AR(1) weather noise on the climate-normal cosines"
+    ),
+    ("pv", "cloudiness"): Src(
+        "A", "modelling assumption", "seeded daily and hourly AR(1) clear-sky index"
+    ),
+    ("wind", "process"): Src(
+        "A",
+        "modelling assumption",
+        "seeded AR(1) speed, Weibull k=2, diurnal and seasonal shapes, generic power curve",
+    ),
+    ("demand", "shape"): Src(
+        "A", "modelling assumption", "diurnal and weekend shapes of realtime and interactive demand"
+    ),
+}
+# Time of use (price profile generator) [P shape, E values]
+TOU = {
+    "peak_multiplier": 1.6,
+    "flat_multiplier": 1.0,
+    "valley_multiplier": 0.4,
+    "midday_valley_share": 0.5,
+}
+TOU_SOURCE = Src(
+    "E",
+    "time of use: peak:valley >=3:1 (4:1 in many provinces) [P shape]",
+    "valley 23:00-07:00, peak 10:00-12:00 and 17:00-21:00, then scaled to a daily mean of 1; "
+    "Gansu 10:00-16:00 set to half the flat multiplier (midday valley)",
+)
+
+# --- demand --------------------------------------------------------------------------------------
+
+# region id, name, lat, lon, total MW of IT (annual average)
+REGION_ROWS = (
+    ("jingjinji", "Jing-Jin-Ji (Beijing)", 39.9, 116.4, 800),
+    ("yrd", "Yangtze River Delta (Shanghai)", 31.2, 121.5, 1000),
+    ("gba", "Greater Bay Area (Guangzhou)", 23.1, 113.3, 700),
+    ("chengyu", "Chengdu-Chongqing (Chengdu)", 30.7, 104.1, 400),
+    ("hubei", "Hubei (Wuhan)", 30.6, 114.3, 200),
+    ("henan", "Henan (Zhengzhou)", 34.7, 113.6, 150),
+)
+
+# class, max RTT ms (None = no limit), flexibility, shape, bandwidth Gbps/MW, share of demand
+CLASS_ROWS = (
+    ("realtime", 5, "fixed", "realtime", 1.0, 0.15),
+    ("interactive", 20, "fixed", "interactive", 1.0, 0.30),
+    ("batch", None, "shiftable", "flat", 0.2, 0.25),
+    ("training", None, "shiftable", "flat", 0.2, 0.25),
+    ("storage", None, "fixed", "flat", 0.2, 0.05),
+)
+
+# --- technologies and cooling --------------------------------------------------------------------
+
+FACILITY_BASE_CAPEX = 50.0  # M yuan per MW IT, air-cooled (US$7.11 M/MW x 7.1 = 50.5, rounded)
+FACILITY_SOURCE = Src(
+    "P",
+    "US$7.11 M/MW China build cost x 7.1 yuan/US$",
+    "shell, power and cooling, air-cooled; 50.5 rounded to 50",
+)
+PREMIUM = {"air": 0.0, "cold_plate": 0.08, "immersion": 0.20}
+PREMIUM_SOURCE = "capex premium vs air within the published range 0-30% [P range]"
+
+# technology, kind, capex, fixed O&M share, life yr, sources of (capex, fixed_om, life)
+OM_LIFE = Src("E", "engineering estimate", "fixed O&M 2%/yr, life 20 yr")
+TECH_ROWS = (
+    ("air", "facility", FACILITY_BASE_CAPEX, 0.02, 20, FACILITY_SOURCE, OM_LIFE, OM_LIFE),
+    (
+        "cold_plate",
+        "facility",
+        FACILITY_BASE_CAPEX * (1 + PREMIUM["cold_plate"]),
+        0.02,
+        20,
+        Src("E", PREMIUM_SOURCE, "50 x 1.08: +8% for direct-to-chip liquid cooling"),
+        OM_LIFE,
+        OM_LIFE,
+    ),
+    (
+        "immersion",
+        "facility",
+        FACILITY_BASE_CAPEX * (1 + PREMIUM["immersion"]),
+        0.02,
+        20,
+        Src("E", PREMIUM_SOURCE, "50 x 1.20: +20% for single-phase immersion"),
+        OM_LIFE,
+        OM_LIFE,
+    ),
+    (
+        "pv",
+        "pv",
+        3.0,
+        0.015,
+        25,
+        Src("P", "utility PV ~3 yuan/W"),
+        Src("E", "engineering estimate", "O&M 1.5%/yr"),
+        Src("E", "engineering estimate", "25 yr"),
+    ),
+    (
+        "wind",
+        "wind",
+        4.2,
+        0.02,
+        20,
+        Src("E", "2023-24 onshore projects 3.5-4.5 yuan/W", "5.8 quoted for older projects"),
+        Src("E", "engineering estimate", "O&M 2%/yr"),
+        Src("E", "engineering estimate", "20 yr"),
+    ),
+    (
+        "battery_energy",
+        "battery_energy",
+        0.35,
+        0.02,
+        12,
+        Src("E", "LFP from 0.425 yuan/Wh for 4 h systems", "energy part, M yuan per MWh"),
+        Src("E", "engineering estimate", "O&M 2%/yr"),
+        Src("E", "engineering estimate", "12 yr"),
+    ),
+    (
+        "battery_power",
+        "battery_power",
+        0.30,
+        0.02,
+        12,
+        Src("E", "LFP from 0.425 yuan/Wh for 4 h systems", "power part, M yuan per MW"),
+        Src("E", "engineering estimate", "O&M 2%/yr"),
+        Src("E", "engineering estimate", "12 yr"),
+    ),
+)
+
+CLOUDNET_FREE = Src("P", "CloudNet-style pPUE fit: free air 0.0036*T+0.064, plus 0.06 losses")
+CLOUDNET_MECH = Src("P", "CloudNet-style pPUE fit: mechanical 0.0064*T+0.135, plus 0.06 losses")
+RAMP = "partial-economiser ramp 18-24 degC [E] joining the CloudNet-style fits [P]"
+AIR_WUE = Src(
+    "E",
+    "WUE evaporative 0.3-2 L/kWh [P range]",
+    "0.3 at <=10 degC rising linearly to 2.0 at 30 degC (evaporative assist)",
+)
+# cooling, ambient degC, PUE, PUE source
+COOLING_POINTS = (
+    ("air", 0, 1.12, CLOUDNET_FREE),
+    ("air", 10, 1.16, CLOUDNET_FREE),
+    ("air", 18, 1.19, Src("E", RAMP, "free-air fit value at 18 degC, start of the ramp")),
+    ("air", 24, 1.35, Src("E", RAMP, "mechanical fit value at 24 degC, end of the ramp")),
+    ("air", 30, 1.39, CLOUDNET_MECH),
+    ("air", 35, 1.42, CLOUDNET_MECH),
+    ("cold_plate", 25, 1.10, Src("E", "cold-plate PUE 1.10-1.25 [P range]", "flat below 25 degC")),
+    ("cold_plate", 35, 1.13, Src("E", "cold-plate PUE 1.10-1.25 [P range]")),
+    ("immersion", 30, 1.04, Src("E", "immersion PUE 1.02-1.15 [P range]", "flat below 30 degC")),
+    ("immersion", 40, 1.05, Src("E", "immersion PUE 1.02-1.15 [P range]")),
+)
+WUE_FIXED = {
+    "cold_plate": (
+        0.3,
+        Src(
+            "E",
+            "WUE evaporative 0.3-2 L/kWh, liquid ~0 [P ranges]",
+            "dry coolers with evaporative assist on hot days",
+        ),
+    ),
+    "immersion": (0.05, Src("E", "WUE liquid ~0 [P range]", "dry coolers")),
+}
+
+
+def air_wue(ambient_c: float) -> float:
+    """Air cooling WUE, L/kWh IT: 0.3 up to 10 degC, linear to 2.0 at 30 degC, flat beyond."""
+    share = min(max((ambient_c - 10.0) / 20.0, 0.0), 1.0)
+    return round(0.3 + share * (2.0 - 0.3), 4)
+
+
+# --- settings and policy -------------------------------------------------------------------------
+
+# key -> (value, note, source)
+SETTINGS_VALUES = {
+    "discount_rate": (0.07, "real discount rate", Src("E", "range 6-8%")),
+    "carbon_price": (95, "price on grid CO2", Src("E", "national ETS 2024-25 level")),
+    "unserved_penalty": (
+        100_000,
+        "per MWh of IT demand not served",
+        Src("A", "modelling assumption", "used only with allow_unserved"),
+    ),
+    "allow_unserved": (
+        False,
+        "demand is hard in the base case",
+        Src("A", "modelling choice", "air_only scenario switches it on"),
+    ),
+    "usable_share": (
+        0.85,
+        "IT load <= 0.85 x installed IT capacity every hour",
+        Src("A", "modelling assumption", "redundancy and headroom"),
+    ),
+    "battery_round_trip_efficiency": (0.88, "LFP battery", Src("E", "LFP battery systems")),
+    "battery_wear_cost": (30, "per MWh discharged", Src("E", "engineering estimate")),
+    "rtt_route_factor": (
+        1.4,
+        "fibre route / great circle",
+        Src(
+            "A",
+            "RTT formula: 2 x km x 1.4 / 200 km/ms + 2 ms",
+            "checks: hub target <=20 ms; CAICT inter-hub mean 14.6 ms, max 23.9 ms [P]",
+        ),
+    ),
+    "fibre_speed": (
+        200,
+        "signal speed in fibre",
+        Src("A", "RTT formula: 2 x km x 1.4 / 200 km/ms + 2 ms", "about c / 1.5 in glass"),
+    ),
+    "rtt_equipment": (
+        2,
+        "fixed equipment delay per round trip",
+        Src("A", "RTT formula: 2 x km x 1.4 / 200 km/ms + 2 ms"),
+    ),
+    "bandwidth_cost": (
+        0.05,
+        "long-haul bandwidth, per Gbps-year per 100 km",
+        Src("A", "no public price found"),
+    ),
+    "tou_energy_share": (
+        0.65,
+        "energy component of the tariff follows time of use",
+        Src("E", "engineering estimate", "the rest (capacity and network charges) is flat"),
+    ),
+    "time": (
+        "typical:12",
+        "12 representative days",
+        Src("A", "model option", "use full for the 8760-hour year"),
+    ),
+    "module_size": (20, "IT module size in MILP mode", Src("A", "modelling assumption")),
+    "year": (
+        2030,
+        "calendar year of the hourly profiles",
+        Src("A", "modelling choice", "matches the 2030 new-build demand case"),
+    ),
+}
+
+POLICY_OFF = "off in the base case (blank)"
+POLICY_VALUES = {
+    "carbon_cap": (None, POLICY_OFF, Src("A", "modelling choice", "no carbon cap in any scenario")),
+    "green_share_min": (
+        None,
+        f"{POLICY_OFF}; policy_2025 sets 0.8",
+        Src(
+            "A",
+            "modelling choice",
+            ">80% green power for new hub data centres by 2025 [P] "
+            "is applied in the policy_2025 scenario",
+        ),
+    ),
+    "green_share_scope": (
+        "overall",
+        "green share over the whole plan",
+        Src(
+            "A",
+            "modelling choice",
+            "policy asks it of each new hub data centre; 'site' applies it per site",
+        ),
+    ),
+    "min_utilisation": (
+        None,
+        f"{POLICY_OFF}; policy_2025 sets 0.65",
+        Src(
+            "A",
+            "modelling choice",
+            "rack utilisation >=65% [P] is applied in the policy_2025 scenario",
+        ),
+    ),
+    "gec_price": (
+        None,
+        "green certificates not available in the base case",
+        Src("A", "modelling choice", "green certificates (GEC) optional [E price]"),
+    ),
+}
+
+# --- vouchers, profiles, scenarios ---------------------------------------------------------------
+
+VOUCHER_ROWS = (
+    ("hangzhou", "yrd", 50, 0.2, 20000, "yrd_demo,wuhu,zhongwei"),
+    ("henan", "henan", 50, 0.2, 20000, "zhengzhou,qingyang"),
+)
+
+PROFILE_NOTE = (
+    "generated by planner/profiles.py (seeded) from inputs/profiles/parameters.csv; "
+    "replace with measured hourly series (same columns) where available"
+)
+PROFILE_ROWS = (
+    ("temperature", "degC", "hourly ambient temperature per site"),
+    ("pv", "share of MW installed", "hourly PV output per MW installed, per site"),
+    ("wind", "share of MW installed", "hourly wind output per MW installed, per site"),
+    ("price", "multiplier of the energy tariff", "time-of-use multiplier per site"),
+    ("demand", "shape mean 1", "hourly demand shape per workload class shape"),
+)
+
+WEST_SITES = tuple(s[0] for s in SITE_ROWS if s[4] == "west")
+# scenario, sheet, key, column, value, note, source of the value (None: not a number)
+SCENARIO_ROWS = (
+    (
+        "baseline",
+        "Settings",
+        "carbon_price",
+        "value",
+        95,
+        "the base case as shipped",
+        SETTINGS_VALUES["carbon_price"][2],
+    ),
+    (
+        "policy_2025",
+        "Policy",
+        "green_share_min",
+        "value",
+        0.8,
+        ">80% green power for new hub data centres by 2025",
+        Src("P", NDRC_HUBS, ">80% green power for new hub data centres by 2025"),
+    ),
+    (
+        "policy_2025",
+        "Policy",
+        "min_utilisation",
+        "value",
+        0.65,
+        "rack utilisation >=65%",
+        Src("P", NDRC_HUBS, "rack utilisation >=65%"),
+    ),
+    (
+        "carbon_200",
+        "Settings",
+        "carbon_price",
+        "value",
+        200,
+        "carbon price 200 yuan/t",
+        Src("A", "scenario value", "a high carbon price for sensitivity"),
+    ),
+    *(
+        (
+            "east_only",
+            "Sites",
+            site,
+            "max_it_mw",
+            0,
+            "no western build",
+            Src("A", "scenario value", "western sites closed"),
+        )
+        for site in WEST_SITES
+    ),
+    ("air_only", "Technologies", "cold_plate", "available", "false", "no liquid cooling", None),
+    ("air_only", "Technologies", "immersion", "available", "false", "no liquid cooling", None),
+    (
+        "air_only",
+        "Settings",
+        "allow_unserved",
+        "value",
+        "true",
+        "Guangdong realtime demand reaches only Shaoguan within 5 ms, where air cooling cannot "
+        "meet the 1.25 PUE cap: the plan shows what is lost",
+        None,
+    ),
+    (
+        "no_vouchers",
+        "Vouchers",
+        "hangzhou",
+        "budget_myuan_per_yr",
+        0,
+        "no vouchers",
+        Src("A", "scenario value", "voucher programme removed"),
+    ),
+    (
+        "no_vouchers",
+        "Vouchers",
+        "henan",
+        "budget_myuan_per_yr",
+        0,
+        "no vouchers",
+        Src("A", "scenario value", "voucher programme removed"),
+    ),
+)
+
+
+# --- building the tables -------------------------------------------------------------------------
+
+
+class Case:
+    """Rows of every sheet (internal column names) and the Sources rows, built together."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {s.name: [] for s in SHEETS if s.kind == "table"}
+        self.keyvalues: dict[str, list[tuple]] = {}
+        self.sources: list[dict] = []
+
+    def add(self, sheet: str, values: dict, sources: dict[str, Src] | None = None) -> None:
+        """Add a row; `sources` gives the origin of each numeric column of the row."""
+        spec = BY_NAME[sheet]
+        unknown = set(values) - {c.name for c in spec.columns}
+        if unknown:
+            raise KeyError(f"{sheet}: unknown columns {sorted(unknown)}")
+        self.rows[sheet].append(values)
+        key = row_id(spec, values)
+        for column, src in (sources or {}).items():
+            self.cite(sheet, key, column, src)
+
+    def keys_text(self, sheet: str, keys: list[str]) -> str:
+        """'all rows', 'all rows except a, b' or the list of row ids, for documentation."""
+        spec = BY_NAME[sheet]
+        ids = [row_id(spec, r) for r in self.rows.get(sheet, [])]
+        rest = [i for i in ids if i not in keys]
+        if ids and set(keys) == set(ids):
+            return "all rows"
+        if ids and set(keys) <= set(ids) and len(keys) > 6 and len(rest) <= 4:
+            return "all rows except " + ", ".join(rest)
+        return ", ".join(keys)
+
+    def cite(self, sheet: str, key: str, column: str, src: Src) -> None:
+        self.sources.append(
+            {
+                "sheet": sheet,
+                "key": key,
+                "column": column,
+                "flag": src.flag,
+                "source": src.source,
+                "note": src.note,
+            }
+        )
+
+    def tables(self) -> RawTables:
+        out: RawTables = {}
+        for sheet in SHEETS:
+            if sheet.kind == "keyvalue":
+                out[sheet.name] = keyvalue_frame(self.keyvalues[sheet.name])
+            elif sheet.name == "Sources":
+                out[sheet.name] = _frame(sheet, self.sources)
+            else:
+                out[sheet.name] = _frame(sheet, self.rows[sheet.name])
+        return out
+
+
+def _frame(sheet: Sheet, rows: list[dict]) -> pd.DataFrame:
+    """Raw table: header texts as columns, blank cells as None."""
+    data = [[row.get(c.name) for c in sheet.columns] for row in rows]
+    return pd.DataFrame(data, columns=[c.header for c in sheet.columns], dtype=object)
+
+
+def build_case() -> Case:
+    case = Case()
+    _settings_and_policy(case)
+    _regions_classes_demand(case)
+    _sites(case)
+    _technologies_and_cooling(case)
+    _vouchers(case)
+    _profiles(case)
+    _scenarios(case)
+    _check_sources(case)
+    return case
+
+
+def _settings_and_policy(case: Case) -> None:
+    for sheet, values in ((schema.SETTINGS, SETTINGS_VALUES), (schema.POLICY, POLICY_VALUES)):
+        if set(values) != {k.name for k in sheet.keys}:
+            raise KeyError(f"{sheet.name}: keys differ from the schema")
+        rows = []
+        for key in sheet.keys:  # schema order
+            value, note, src = values[key.name]
+            rows.append((key.name, value, key.unit, note))
+            case.cite(sheet.name, key.name, "value", src)
+        case.keyvalues[sheet.name] = rows
+
+
+def _regions_classes_demand(case: Case) -> None:
+    centroid = Src("E", "city-centre coordinates", "region represented by its main city")
+    for region, name, lat, lon, _total in REGION_ROWS:
+        case.add(
+            "Regions",
+            {"region": region, "name": name, "lat": lat, "lon": lon},
+            {"lat": centroid, "lon": centroid},
+        )
+    tiers = "official latency tiers: 1 ms city, 5 ms regional, 20 ms between hubs [P]"
+    for cls, rtt, flexibility, shape, bandwidth, _share in CLASS_ROWS:
+        sources = {
+            "bandwidth_gbps_per_mw": Src(
+                "A",
+                "modelling assumption",
+                "1 Gbps per MW IT for realtime/interactive, 0.2 for batch/training/storage",
+            )
+        }
+        if rtt is not None:
+            sources["max_rtt_ms"] = Src(
+                "A", "workload class assumption", f"limit follows the {tiers}"
+            )
+        case.add(
+            "Classes",
+            {
+                "workload_class": cls,
+                "max_rtt_ms": rtt,
+                "flexibility": flexibility,
+                "shape": shape,
+                "bandwidth_gbps_per_mw": bandwidth,
+            },
+            sources,
+        )
+    for region, _name, _lat, _lon, total in REGION_ROWS:
+        for cls, *_rest, share in CLASS_ROWS:
+            note = (
+                f"region total {total} MW x {cls} share {share:.0%}; scale reference [P, "
+                "seed]: 2022 China >6.5 M standard racks, 180 EFLOPS"
+            )
+            case.add(
+                "Demand",
+                {"region": region, "workload_class": cls, "demand_mw": num(total * share)},
+                {"demand_mw": Src("A", DEMAND_2030, note)},
+            )
+
+
+def _sites(case: Case) -> None:
+    coords = Src("E", "approximate coordinates of the cluster (0.1 deg)")
+    for site, name, hub, province, zone, lat, lon in SITE_ROWS:
+        z = ZONE[zone]
+        price, price_src, factor, factor_src = PROVINCE[province]
+        if zone == "central":
+            pue_src = Src(
+                "A",
+                "central sites are not national hubs: no published cap",
+                "1.3 assumed, above the hub caps (west 1.2, east 1.25)",
+            )
+            potential = Src(
+                "A",
+                "buildable potential: east PV 300 MW, wind 200 MW per site",
+                "central sites follow the eastern values [A]",
+            )
+        else:
+            pue_src = Src("P", NDRC_HUBS, "hubs: west <=1.2, east <=1.25")
+            potential = Src(
+                "A",
+                "buildable potential: west PV 5,000 MW and wind 5,000 MW per "
+                "site; east PV 300 MW, wind 200 MW per site",
+            )
+        case.add(
+            "Sites",
+            {
+                "site": site,
+                "name": name,
+                "hub": hub,
+                "province": province,
+                "zone": zone,
+                "lat": lat,
+                "lon": lon,
+                "max_it_mw": z["max_it"],
+                "grid_max_mw": num(GRID_MAX_FACTOR * z["max_it"]),
+                "pue_cap": z["pue_cap"],
+                "water_cap_m3": None,
+                "pv_max_mw": z["pv_max"],
+                "wind_max_mw": z["wind_max"],
+                "grid_price_yuan_per_kwh": price,
+                "emission_factor_t_per_mwh": factor,
+                "open_cost_myuan_per_yr": 0,
+            },
+            {
+                "lat": coords,
+                "lon": coords,
+                "max_it_mw": Src(
+                    "A",
+                    "buildable IT capacity: 1,500 MW per western site, 600 MW "
+                    "per eastern site, 300 MW per central site",
+                ),
+                "grid_max_mw": Src("A", "grid connection limit 1.6 x MaxIT"),
+                "pue_cap": pue_src,
+                "pv_max_mw": potential,
+                "wind_max_mw": potential,
+                "grid_price_yuan_per_kwh": Src(price_src.flag, price_src.source, province),
+                "emission_factor_t_per_mwh": factor_src,
+                "open_cost_myuan_per_yr": Src(
+                    "A", "modelling assumption", "no fixed cost of opening a site in the base case"
+                ),
+            },
+        )
+
+
+def _technologies_and_cooling(case: Case) -> None:
+    for tech, kind, capex, om, life, capex_src, om_src, life_src in TECH_ROWS:
+        case.add(
+            "Technologies",
+            {
+                "technology": tech,
+                "kind": kind,
+                "capex_myuan_per_unit": num(capex),
+                "fixed_om_share": om,
+                "life_yr": life,
+                "available": True,
+            },
+            {"capex_myuan_per_unit": capex_src, "fixed_om_share": om_src, "life_yr": life_src},
+        )
+    for cooling, ambient, pue, pue_src in COOLING_POINTS:
+        if cooling == "air":
+            wue, wue_src = air_wue(ambient), AIR_WUE
+        else:
+            wue, wue_src = WUE_FIXED[cooling]
+        case.add(
+            "Cooling",
+            {"cooling": cooling, "ambient_c": ambient, "pue": pue, "wue_l_per_kwh": num(wue)},
+            {"ambient_c": pue_src, "pue": pue_src, "wue_l_per_kwh": wue_src},
+        )
+
+
+def _vouchers(case: Case) -> None:
+    for voucher, issuer, budget, rate, price, eligible in VOUCHER_ROWS:
+        programme = "Hangzhou" if voucher == "hangzhou" else "Henan"
+        case.add(
+            "Vouchers",
+            {
+                "voucher": voucher,
+                "issuer_region": issuer,
+                "budget_myuan_per_yr": budget,
+                "rate_share": rate,
+                "compute_price_yuan_per_mwh": price,
+                "eligible_sites": eligible,
+            },
+            {
+                "budget_myuan_per_yr": Src(
+                    "P", f"{programme} compute voucher programme (seed)", "<=50 M yuan per year"
+                ),
+                "rate_share": Src("A", "modelling assumption", "20% of compute spend"),
+                "compute_price_yuan_per_mwh": Src(
+                    "A", "no public price found", "price of compute services per MWh of IT load"
+                ),
+                "eligible_sites": Src(
+                    "A", "modelling assumption", "the hubs and centres named in the programme"
+                ),
+            },
+        )
+
+
+def _profiles(case: Case) -> None:
+    for profile, unit, what in PROFILE_ROWS:
+        case.add(
+            "Profiles",
+            {
+                "profile": profile,
+                "file": f"profiles/{profile}.csv",
+                "unit": unit,
+                "note": f"{what}; {PROFILE_NOTE}",
+            },
+        )
+    coords = Src("E", "approximate coordinates of the cluster (0.1 deg)", "same as sheet Sites")
+    for site, params in PROFILE_PARAMS.items():
+        case.cite("Profiles", site, "lat", coords)
+        case.cite("Profiles", site, "lon", coords)
+        for column, value in zip(PROFILE_PARAM_COLUMNS, params, strict=True):
+            src = PROFILE_PARAM_SOURCES[column]
+            shown = f"{value:g}" if is_number(value) else str(value)
+            case.cite("Profiles", site, column, Src(src.flag, src.source, f"{shown}; {src.note}"))
+    for column, value in TOU.items():
+        case.cite(
+            "Profiles",
+            "price",
+            column,
+            Src(TOU_SOURCE.flag, TOU_SOURCE.source, f"{value:g}; {TOU_SOURCE.note}"),
+        )
+    for (profile, column), src in PROFILE_PROCESSES.items():
+        case.cite("Profiles", profile, column, src)
+
+
+def _scenarios(case: Case) -> None:
+    sheet = schema.SCENARIOS
+    for scenario, target, key, column, value, note, src in SCENARIO_ROWS:
+        values = {
+            "scenario": scenario,
+            "sheet": target,
+            "key": key,
+            "column": column,
+            "value": value,
+            "note": note,
+        }
+        case.add(sheet.name, values, {"value": src} if src is not None else None)
+
+
+def _check_sources(case: Case) -> None:
+    """Every numeric cell and every Settings/Policy value is cited exactly once."""
+    cited = [(s["sheet"], s["key"], s["column"]) for s in case.sources]
+    duplicates = {c for c in cited if cited.count(c) > 1}
+    if duplicates:
+        raise ValueError(f"cited twice: {sorted(duplicates)}")
+    missing = [cell for cell in numeric_cells(case.tables()) if cell not in set(cited)]
+    if missing:
+        raise ValueError(f"numbers without a Sources row: {missing}")
+
+
+def is_number(value: object) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int | float):
+        return math.isfinite(value)
+    try:
+        return math.isfinite(float(str(value)))
+    except ValueError:
+        return False
+
+
+def numeric_cells(tables: RawTables) -> list[tuple[str, str, str]]:
+    """(sheet, row id, internal column) of every number in the tables, and every key-value."""
+    cells = []
+    for name, frame in tables.items():
+        sheet = BY_NAME.get(name)
+        if sheet is None or sheet.name == "Sources":
+            continue
+        if sheet.kind == "keyvalue":
+            cells += [(name, str(k), "value") for k in frame["key"]]
+            continue
+        by_header = sheet.by_header()
+        for record in frame.to_dict("records"):
+            values = {by_header[h].name: v for h, v in record.items()}
+            key = "/".join(_id_text(values[k]) for k in sheet.key)
+            cells += [(name, key, column) for column, value in values.items() if is_number(value)]
+    return cells
+
+
+def _id_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- documentation -------------------------------------------------------------------------------
+
+
+def _md_table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_docs(case: Case) -> str:
+    """docs/data.md: the default case in planner terms, every number with its flag."""
+    src = {(s["sheet"], s["key"], s["column"]): s for s in case.sources}
+
+    def cell(sheet: str, key: str, column: str, value: object) -> str:
+        if value is None:
+            return ""
+        s = src.get((sheet, key, column))
+        return f"{value:g} [{s['flag']}]" if s and is_number(value) else str(value)
+
+    def table(sheet: str, columns: list[str], labels: list[str]) -> str:
+        spec = BY_NAME[sheet]
+        rows = []
+        for values in case.rows[sheet]:
+            key = row_id(spec, values)
+            rows.append([cell(sheet, key, c, values.get(c)) for c in columns])
+        return _md_table(labels, rows)
+
+    def sources_of(sheet: str, columns: list[str]) -> str:
+        seen: dict[tuple, list[str]] = {}
+        for s in case.sources:
+            if s["sheet"] == sheet and s["column"] in columns:
+                seen.setdefault((s["column"], s["flag"], s["source"]), []).append(s["key"])
+        lines = []
+        for (column, flag, source), keys in seen.items():
+            lines.append(f"- `{column}` [{flag}] {source} ({case.keys_text(sheet, keys)})")
+        return "\n".join(lines)
+
+    parts = [HEADER_MD]
+    site_cols = [
+        "site",
+        "zone",
+        "province",
+        "lat",
+        "lon",
+        "max_it_mw",
+        "grid_max_mw",
+        "pue_cap",
+        "pv_max_mw",
+        "wind_max_mw",
+        "grid_price_yuan_per_kwh",
+        "emission_factor_t_per_mwh",
+    ]
+    site_labels = [
+        "site",
+        "zone",
+        "province (grid)",
+        "lat",
+        "lon",
+        "MaxIT MW",
+        "grid MW",
+        "PUE cap",
+        "PV max MW",
+        "wind max MW",
+        "price yuan/kWh",
+        "EF t/MWh",
+    ]
+    parts += [
+        "## Sites (`Sites`)",
+        "",
+        table("Sites", site_cols, site_labels),
+        "",
+        "Water caps are blank (no cap); site opening cost 0 [A]. Sources:",
+        "",
+        sources_of("Sites", site_cols[3:]),
+        "",
+    ]
+    params = [
+        [site, *(f"{v:g}" for v in vals[:-1]), vals[-1]] for site, vals in PROFILE_PARAMS.items()
+    ]
+    parts += [
+        "## Climate and renewables (profile generator parameters)",
+        "",
+        "Hourly profiles are generated by `planner/profiles.py` (seeded) from "
+        "`inputs/profiles/parameters.csv`. Temperature = mean + seasonal cosine (coldest "
+        "mid-January) + diurnal cosine (warmest 15:00) + AR(1) noise; PV = pvlib "
+        "clear-sky x cloudiness scaled to the CF; wind = Weibull/AR process scaled to the "
+        "CF. The table's parameters are [E]; the random processes and the demand shapes "
+        "are [A]. Generator details: the docstring of `planner/profiles.py`.",
+        "",
+        _md_table(
+            [
+                "site",
+                "mean degC",
+                "seasonal half-range",
+                "diurnal half-range",
+                "PV CF",
+                "wind CF",
+                "time of use",
+            ],
+            params,
+        ),
+        "",
+        f"Time of use [{TOU_SOURCE.flag}]: peak {TOU['peak_multiplier']:g} / flat "
+        f"{TOU['flat_multiplier']:g} / valley {TOU['valley_multiplier']:g}, midday valley "
+        f"{TOU['midday_valley_share']:g} x flat; "
+        f"{TOU_SOURCE.note}. Source: {TOU_SOURCE.source}. Applies to "
+        f"{SETTINGS_VALUES['tou_energy_share'][0]:.0%} of the tariff.",
+        "",
+    ]
+    regions = [[r, n, f"{lat:g}", f"{lon:g}", f"{t} [A]"] for r, n, lat, lon, t in REGION_ROWS]
+    parts += [
+        "## Demand (`Regions`, `Classes`, `Demand`)",
+        "",
+        f"Annual average MW of IT [A: {DEMAND_2030}], total "
+        f"{sum(r[4] for r in REGION_ROWS):,} MW; each region's total is split by class "
+        "share. Centroids are the main city [E].",
+        "",
+        _md_table(["region", "name", "lat", "lon", "total MW"], regions),
+        "",
+        _md_table(
+            ["class", "share", "max RTT ms", "flexibility", "shape", "Gbps/MW"],
+            [
+                [c, f"{sh:.0%} [A]", "" if rtt is None else f"{rtt} [A]", fl, shp, f"{bw:g} [A]"]
+                for c, rtt, fl, shp, bw, sh in CLASS_ROWS
+            ],
+        ),
+        "",
+        "RTT limits follow the official latency tiers (1 ms city, 5 ms regional, 20 ms "
+        "between hubs) [P]; their assignment to classes is [A].",
+        "",
+        _demand_matrix(case),
+        "",
+    ]
+    tech_cols = ["technology", "kind", "capex_myuan_per_unit", "fixed_om_share", "life_yr"]
+    parts += [
+        "## Costs (`Technologies`)",
+        "",
+        "Capex per unit: M yuan per MW IT (facility), per MW (pv, wind, battery_power), "
+        "per MWh (battery_energy).",
+        "",
+        table(
+            "Technologies",
+            tech_cols,
+            ["technology", "kind", "capex M yuan/unit", "fixed O&M share/yr", "life yr"],
+        ),
+        "",
+        sources_of("Technologies", tech_cols[2:]),
+        "",
+    ]
+    parts += [
+        "## Cooling curves (`Cooling`)",
+        "",
+        "PUE and WUE (L/kWh IT) against ambient temperature, linear between points and "
+        "flat beyond the ends.",
+        "",
+        table(
+            "Cooling",
+            ["cooling", "ambient_c", "pue", "wue_l_per_kwh"],
+            ["cooling", "ambient degC", "PUE", "WUE L/kWh"],
+        ),
+        "",
+        sources_of("Cooling", ["pue", "wue_l_per_kwh"]),
+        "",
+    ]
+    parts += [
+        "## Settings and policy (`Settings`, `Policy`)",
+        "",
+        _keyvalue_table(case, "Settings", src),
+        "",
+        _keyvalue_table(case, "Policy", src),
+        "",
+    ]
+    parts += [
+        "## Vouchers (`Vouchers`)",
+        "",
+        table(
+            "Vouchers",
+            [
+                "voucher",
+                "issuer_region",
+                "budget_myuan_per_yr",
+                "rate_share",
+                "compute_price_yuan_per_mwh",
+                "eligible_sites",
+            ],
+            [
+                "voucher",
+                "issuer",
+                "budget M yuan/yr",
+                "rate",
+                "compute price yuan/MWh",
+                "eligible sites [A]",
+            ],
+        ),
+        "",
+        sources_of("Vouchers", ["budget_myuan_per_yr", "rate_share", "compute_price_yuan_per_mwh"]),
+        "",
+    ]
+    parts += [
+        "## Network",
+        "",
+        "No `Links` rows: RTT ms = 2 x great-circle km x route factor / fibre speed + "
+        "equipment delay, and bandwidth cost = Gbps x bandwidth_cost x route km / 100 "
+        "(see Settings) [A formula].",
+        "",
+    ]
+    scen = [[s, sh, k, c, v, n] for s, sh, k, c, v, n, _src in SCENARIO_ROWS]
+    parts += [
+        "## Scenarios (`Scenarios`)",
+        "",
+        _md_table(["scenario", "sheet", "key", "column", "value", "note"], scen),
+        "",
+    ]
+    parts += [_assumptions(case), ""]
+    return "\n".join(parts)
+
+
+def _demand_matrix(case: Case) -> str:
+    demand = {(r["region"], r["workload_class"]): r["demand_mw"] for r in case.rows["Demand"]}
+    classes = [c[0] for c in CLASS_ROWS]
+    rows = []
+    for region, *_rest in REGION_ROWS:
+        values = [demand[region, c] for c in classes]
+        rows.append([region, *(f"{v:g}" for v in values), f"{sum(values):g}"])
+    totals = [sum(demand[r[0], c] for r in REGION_ROWS) for c in classes]
+    rows.append(["**total**", *(f"{v:g}" for v in totals), f"{sum(totals):g}"])
+    return _md_table(["MW of IT [A]", *classes, "total"], rows)
+
+
+def _keyvalue_table(case: Case, sheet: str, src: dict) -> str:
+    rows = []
+    for key, value, unit, note in case.keyvalues[sheet]:
+        s = src[sheet, key, "value"]
+        shown = (
+            "(blank)" if value is None else str(value).lower() if isinstance(value, bool) else value
+        )
+        rows.append([f"`{key}`", shown, unit, f"[{s['flag']}] {s['source']}", note])
+    return _md_table([f"{sheet} key", "value", "unit", "source", "note"], rows)
+
+
+def _value_text(value: object, unit: str) -> str:
+    if value is None:
+        return "blank (off)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value} {unit}" if unit not in ("", "-", "bool") else str(value)
+
+
+def _assumptions(case: Case) -> str:
+    lines = [
+        "## Assumptions a planner should replace",
+        "",
+        "Every number flagged [A] (no public figure found), with its source and note. "
+        "Scenario values are what-ifs and are not listed.",
+        "",
+    ]
+    for sheet in ("Settings", "Policy"):
+        src = {s["key"]: s for s in case.sources if s["sheet"] == sheet and s["flag"] == "A"}
+        for key, value, unit, _note in case.keyvalues[sheet]:
+            if key in src:
+                shown = _value_text(value, unit)
+                note = f"; {src[key]['note']}" if src[key]["note"] else ""
+                lines.append(f"- {sheet} `{key}` = {shown}: {src[key]['source']}{note}")
+    grouped: dict[tuple, list[dict]] = {}
+    for s in case.sources:
+        if s["flag"] == "A" and s["sheet"] not in ("Settings", "Policy", "Scenarios"):
+            grouped.setdefault((s["sheet"], s["column"], s["source"]), []).append(s)
+    for (sheet, column, source), rows in grouped.items():
+        keys = [s["key"] for s in rows]
+        notes = {s["note"] for s in rows if s["note"]}
+        note = f"; {next(iter(notes))}" if len(notes) == 1 else ""
+        lines.append(f"- {sheet} `{column}` ({case.keys_text(sheet, keys)}): {source}{note}")
+    shares = ", ".join(f"{c} {share:.0%}" for c, *_rest, share in CLASS_ROWS)
+    lines.append(f"- Classes: share of each region's demand ({shares}): workload class assumption")
+    lines += [
+        "",
+        "Published only at a coarser level (replace when the figure is found): the "
+        "emission factors of Hubei and Henan (sites `wuhan`, `zhengzhou`) use the 2023 "
+        "Central China regional value 0.5271 t/MWh [P, regional], because the 2023 "
+        "provincial values were not found.",
+    ]
+    return "\n".join(lines)
+
+
+HEADER_MD = """# Default case: China "East Data, West Computing" (东数西算)
+
+The case shipped in `inputs/` as `china_east_west.xlsx` and, identically, as the CSV folder
+`china_east_west/`. Both are generated by `scripts/make_default_case.py`, which also writes this
+page: edit the script, not the files. Every number carries a flag in the `Sources` sheet:
+**[P]** published figure, **[E]** engineering estimate (range known, value chosen), **[A]**
+modelling assumption (no public figure found: replace it with your own). Design notes:
+`DATA.md` of the design folder.
+
+Twelve candidate sites (ten hub clusters and two central centres) serve six eastern and central
+demand regions; western sites are cheap, green-resourced and cool but far, eastern sites are
+close to demand.
+"""
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def write_case(out_dir: Path, docs_path: Path | None = None) -> tuple[Path, Path]:
+    """Write the workbook and the CSV folder (and the docs page if a path is given)."""
+    case = build_case()
+    tables = case.tables()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workbook = write_tables(tables, out_dir / f"{CASE_NAME}.xlsx")
+    folder = out_dir / CASE_NAME
+    if folder.is_dir():
+        for stale in folder.glob("*.csv"):
+            stale.unlink()
+    write_tables(tables, folder)
+    if docs_path is not None:
+        docs_path.parent.mkdir(parents=True, exist_ok=True)
+        docs_path.write_text(render_docs(case), encoding="utf-8")
+    return workbook, folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "inputs",
+        help="folder to write the workbook and CSV folder into",
+    )
+    parser.add_argument(
+        "--docs",
+        default=str(ROOT / "docs" / "data.md"),
+        help="path of the documentation page ('' to skip)",
+    )
+    args = parser.parse_args(argv)
+    docs = Path(args.docs) if args.docs else None
+    workbook, folder = write_case(args.out, docs)
+    print(f"wrote {workbook}, {folder}/" + (f" and {docs}" if docs else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
