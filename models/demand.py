@@ -2,10 +2,14 @@ r"""Demand and site load (formulation §2: constraints 1–3).
 
 (1) Demand: Σ_{s:(r,w,s)∈A} x[r,w,s] + u[r,w] = D[r,w]                  `demand_met[r,w]`
     (u exists only when allow_unserved; the dual is the marginal cost of 1 MW of (r,w))
-(2) Site load: Σ_k L[s,k,t] = Σ_{(r,w,s)∈A, w fixed} x[r,w,s]·shape[w,t]
-                              + Σ_{w:(s,w)∈SF} f[s,w,t]                    `site_load[s,t]`
+(2) Site load: Σ_k L[s,k,t] = Σ_{w fixed} shape[w,t] · y[s,w] + Σ_{w:(s,w)∈SW} f[s,w,t]
+                                                                          `site_load[s,t]`
+    with y[s,w] = Σ_{r:(r,w,s)∈A} x[r,w,s] the average load of class w at site s
+                                                                          `site_class_load[s,w]`
+    (y is the same sum written once: it keeps the route variables out of the hourly rows,
+    which makes the LP much sparser for the solver)
 (3) Shiftable classes keep their daily energy, for every day d:
-    Σ_{t∈d} f[s,w,t] = 24 · Σ_{r:(r,w,s)∈A} x[r,w,s]                      `flex_daily[s,w,d]`
+    Σ_{t∈d} f[s,w,t] = |d| · y[s,w]                                       `flex_daily[s,w,d]`
 Units: MW (average IT load); shape dimensionless with annual mean 1.
 """
 
@@ -19,8 +23,7 @@ from planner.prepare import ModelData
 def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
     case = data.case
     demand = case.demand.set_index(["region", "workload_class"])["demand_mw"]
-    m.demand_mw = pyo.Param(m.RW, mutable=True,
-                            initialize={k: float(demand[k]) for k in m.RW})
+    m.demand_mw = pyo.Param(m.RW, mutable=True, initialize={k: float(demand[k]) for k in m.RW})
     m.x = pyo.Var(m.A, domain=pyo.NonNegativeReals, doc="served demand [MW]")
     allow = bool(case.settings["allow_unserved"])
     m.u = pyo.Var(m.RW, domain=pyo.NonNegativeReals, doc="unserved demand [MW]")
@@ -29,32 +32,38 @@ def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
             m.u[k].fix(0.0)
 
     def demand_met(m, r, w):
-        return sum(m.x[r, w, s] for s in m.routes_of_demand.get((r, w), ())) + m.u[r, w] \
+        return (
+            sum(m.x[r, w, s] for s in m.routes_of_demand.get((r, w), ())) + m.u[r, w]
             == m.demand_mw[r, w]
+        )
 
     m.demand_met = pyo.Constraint(m.RW, rule=demand_met)
+
+    regions_of: dict = {}
+    for r, w, s in m.A:
+        regions_of.setdefault((s, w), []).append(r)
+    m.SC = pyo.Set(dimen=2, ordered=True, initialize=sorted(regions_of))
+    m.y = pyo.Var(m.SC, domain=pyo.NonNegativeReals, doc="average load of a class at a site")
+    m.site_class_load = pyo.Constraint(
+        m.SC, rule=lambda m, s, w: m.y[s, w] == sum(m.x[r, w, s] for r in regions_of[s, w])
+    )
 
     m.f = pyo.Var(m.SF, m.T, domain=pyo.NonNegativeReals, doc="shiftable load [MW]")
     flex = set(m.WF)
     shape = data.shape
     shape_of = {w: shape[w].to_numpy() for w in m.W}
-    fixed_routes = {s: [(r, w) for r, w in m.routes_to_site.get(s, ()) if w not in flex]
-                    for s in m.S}
+    fixed_classes = {s: [w for (ss, w) in m.SC if ss == s and w not in flex] for s in m.S}
     flex_classes = {s: [w for (ss, w) in m.SF if ss == s] for s in m.S}
 
     def site_load(m, s, t):
-        served = sum(m.x[r, w, s] * float(shape_of[w][t]) for r, w in fixed_routes[s])
+        served = sum(float(shape_of[w][t]) * m.y[s, w] for w in fixed_classes[s])
         shifted = sum(m.f[s, w, t] for w in flex_classes[s])
         return sum(m.L[s, k, t] for k in m.K) == served + shifted
 
     m.site_load = pyo.Constraint(m.S, m.T, rule=site_load)
 
-    regions_of = {(s, w): [r for r, ww in m.routes_to_site.get(s, ()) if ww == w]
-                  for s, w in m.SF}
-
     def flex_daily(m, s, w, d):
         hours = m.steps_of_day[d]
-        return sum(m.f[s, w, t] for t in hours) == len(hours) * sum(
-            m.x[r, w, s] for r in regions_of[s, w])
+        return sum(m.f[s, w, t] for t in hours) == len(hours) * m.y[s, w]
 
     m.flex_daily = pyo.Constraint(m.SF, m.D, rule=flex_daily)

@@ -24,8 +24,9 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
     case = data.case
     sites = case.sites
     m.usable_share = pyo.Param(initialize=float(case.settings["usable_share"]), mutable=True)
-    m.max_it_mw = pyo.Param(m.S, mutable=True,
-                            initialize=sites["max_it_mw"].astype(float).to_dict())
+    m.max_it_mw = pyo.Param(
+        m.S, mutable=True, initialize=sites["max_it_mw"].astype(float).to_dict()
+    )
     m.pue_cap = pyo.Param(m.S, mutable=True, initialize=sites["pue_cap"].astype(float).to_dict())
     pue = data.pue
     wue = data.wue
@@ -36,29 +37,40 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.L = pyo.Var(m.S, m.K, m.T, domain=pyo.NonNegativeReals, doc="IT load by cooling [MW]")
 
     m.it_capacity = pyo.Constraint(
-        m.S, m.K, m.T, rule=lambda m, s, k, t: m.L[s, k, t] <= m.usable_share * m.Cap_IT[s, k])
+        m.S, m.K, m.T, rule=lambda m, s, k, t: m.L[s, k, t] <= m.usable_share * m.Cap_IT[s, k]
+    )
     m.max_it = pyo.Constraint(
-        m.S, rule=lambda m, s: sum(m.Cap_IT[s, k] for k in m.K) <= m.max_it_mw[s])
+        m.S, rule=lambda m, s: sum(m.Cap_IT[s, k] for k in m.K) <= m.max_it_mw[s]
+    )
 
     m.facility_mw = pyo.Expression(
-        m.S, m.T, rule=lambda m, s, t: sum(m.pue[s, k, t] * m.L[s, k, t] for k in m.K))
+        m.S, m.T, rule=lambda m, s, t: sum(m.pue[s, k, t] * m.L[s, k, t] for k in m.K)
+    )
     m.it_energy_mwh = pyo.Expression(
-        m.S, rule=lambda m, s: sum(m.weight[t] * m.L[s, k, t] for k in m.K for t in m.T))
+        m.S, rule=lambda m, s: sum(m.weight[t] * m.L[s, k, t] for k in m.K for t in m.T)
+    )
     m.facility_energy_mwh = pyo.Expression(
-        m.S, rule=lambda m, s: sum(m.weight[t] * m.facility_mw[s, t] for t in m.T))
+        m.S, rule=lambda m, s: sum(m.weight[t] * m.facility_mw[s, t] for t in m.T)
+    )
     m.water_m3 = pyo.Expression(
-        m.S, rule=lambda m, s: sum(m.weight[t] * m.wue[s, k, t] * m.L[s, k, t]
-                                   for k in m.K for t in m.T))
+        m.S,
+        rule=lambda m, s: sum(
+            m.weight[t] * m.wue[s, k, t] * m.L[s, k, t] for k in m.K for t in m.T
+        ),
+    )
 
     m.pue_cap_limit = pyo.Constraint(
-        m.S, rule=lambda m, s: m.facility_energy_mwh[s] <= m.pue_cap[s] * m.it_energy_mwh[s])
+        m.S, rule=lambda m, s: m.facility_energy_mwh[s] <= m.pue_cap[s] * m.it_energy_mwh[s]
+    )
 
-    capped = {s: float(v) for s, v in sites["water_cap_m3"].items()
-              if v is not None and not math.isnan(float(v))}
+    capped = {
+        s: float(v)
+        for s, v in sites["water_cap_m3"].items()
+        if v is not None and not math.isnan(float(v))
+    }
     m.SW = pyo.Set(initialize=list(capped), ordered=True)
     m.water_cap_m3 = pyo.Param(m.SW, mutable=True, initialize=capped)
-    m.water_cap_limit = pyo.Constraint(
-        m.SW, rule=lambda m, s: m.water_m3[s] <= m.water_cap_m3[s])
+    m.water_cap_limit = pyo.Constraint(m.SW, rule=lambda m, s: m.water_m3[s] <= m.water_cap_m3[s])
 
 
 def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -73,8 +85,9 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.Y = pyo.Var(m.S, m.K, domain=pyo.Binary)
     m.N = pyo.Var(m.S, m.K, domain=pyo.NonNegativeIntegers)
     m.modular = pyo.Constraint(
-        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] == m.module_size_mw * m.N[s, k])
+        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] == m.module_size_mw * m.N[s, k]
+    )
     m.cooling_choice = pyo.Constraint(
-        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] <= m.max_it_mw[s] * m.Y[s, k])
-    m.one_cooling = pyo.Constraint(
-        m.S, rule=lambda m, s: sum(m.Y[s, k] for k in m.K) <= m.Open[s])
+        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] <= m.max_it_mw[s] * m.Y[s, k]
+    )
+    m.one_cooling = pyo.Constraint(m.S, rule=lambda m, s: sum(m.Y[s, k] for k in m.K) <= m.Open[s])

@@ -30,16 +30,25 @@ def add_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.T = pyo.RangeSet(0, len(steps) - 1)
     m.D = pyo.RangeSet(0, data.time.n_days - 1)
     demand = case.demand[case.demand["demand_mw"] > 0]
-    m.RW = pyo.Set(dimen=2, initialize=list(zip(demand["region"], demand["workload_class"],
-                                                strict=True)), ordered=True)
+    m.RW = pyo.Set(
+        dimen=2,
+        initialize=list(zip(demand["region"], demand["workload_class"], strict=True)),
+        ordered=True,
+    )
     r = data.routes
-    m.A = pyo.Set(dimen=3, ordered=True,
-                  initialize=list(zip(r["region"], r["workload_class"], r["site"], strict=True)))
+    m.A = pyo.Set(
+        dimen=3,
+        ordered=True,
+        initialize=list(zip(r["region"], r["workload_class"], r["site"], strict=True)),
+    )
     flex = set(case.classes.index[case.classes["flexibility"] == "shiftable"])
     m.WF = pyo.Set(initialize=[w for w in case.classes.index if w in flex], ordered=True)
     shift = r[r["workload_class"].isin(flex)][["site", "workload_class"]].drop_duplicates()
-    m.SF = pyo.Set(dimen=2, ordered=True,
-                   initialize=list(zip(shift["site"], shift["workload_class"], strict=True)))
+    m.SF = pyo.Set(
+        dimen=2,
+        ordered=True,
+        initialize=list(zip(shift["site"], shift["workload_class"], strict=True)),
+    )
     m.V = pyo.Set(initialize=list(case.vouchers.index), ordered=True)
 
     m.weight = pyo.Param(m.T, initialize=dict(enumerate(steps["weight_h"].astype(float))))

@@ -34,9 +34,13 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> None:
     prev = m.prev
 
     m.battery_soc = pyo.Constraint(
-        m.S, m.T,
-        rule=lambda m, s, t: m.SoC[s, t] == m.SoC[s, int(prev[t])] + m.eta_charge * m.Ch[s, t]
-        - m.Dis[s, t] / m.eta_discharge)
+        m.S,
+        m.T,
+        rule=lambda m, s, t: (
+            m.SoC[s, t]
+            == m.SoC[s, int(prev[t])] + m.eta_charge * m.Ch[s, t] - m.Dis[s, t] / m.eta_discharge
+        ),
+    )
     m.charge_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.Ch[s, t] <= m.Cap_P[s])
     m.discharge_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.Dis[s, t] <= m.Cap_P[s])
     m.soc_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.SoC[s, t] <= m.Cap_E[s])

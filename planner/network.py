@@ -38,8 +38,9 @@ def links(case: Case) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([regions.index, sites.index], names=["region", "site"])
     r = regions.loc[grid.get_level_values(0)]
     t = sites.loc[grid.get_level_values(1)]
-    km = great_circle_km(r["lat"].to_numpy(), r["lon"].to_numpy(),
-                         t["lat"].to_numpy(), t["lon"].to_numpy())
+    km = great_circle_km(
+        r["lat"].to_numpy(), r["lon"].to_numpy(), t["lat"].to_numpy(), t["lon"].to_numpy()
+    )
     route_km = km * float(s["rtt_route_factor"])
     frame = pd.DataFrame(
         {
@@ -73,10 +74,21 @@ def routes(case: Case, link_table: pd.DataFrame | None = None) -> pd.DataFrame:
     limit = candidate["max_rtt_ms"].fillna(np.inf)
     buildable = candidate["site"].map(case.sites["max_it_mw"]) > 0
     keep = (candidate["rtt_ms"] <= limit + 1e-9) & buildable
-    columns = ["region", "workload_class", "site", "rtt_ms", "bandwidth_gbps_per_mw",
-               "cost_myuan_per_gbps_yr", "flexibility", "route_km"]
-    return candidate.loc[keep, columns].sort_values(
-        ["region", "workload_class", "site"]).reset_index(drop=True)
+    columns = [
+        "region",
+        "workload_class",
+        "site",
+        "rtt_ms",
+        "bandwidth_gbps_per_mw",
+        "cost_myuan_per_gbps_yr",
+        "flexibility",
+        "route_km",
+    ]
+    return (
+        candidate.loc[keep, columns]
+        .sort_values(["region", "workload_class", "site"])
+        .reset_index(drop=True)
+    )
 
 
 def rtt_warnings(case: Case) -> list[InputError]:
@@ -89,9 +101,15 @@ def rtt_warnings(case: Case) -> list[InputError]:
         if row["demand_mw"] <= 0 or (row["region"], row["workload_class"]) in served:
             continue
         limit = case.classes.at[row["workload_class"], "max_rtt_ms"]
-        problems.append(InputError(
-            "Demand", int(row["excel_row"]), "workload_class",
-            f"no site with buildable IT capacity is within the {limit:g} ms RTT limit of "
-            f"region {row['region']}: {row['demand_mw']:g} MW cannot be served",
-            row["workload_class"], "warning"))
+        problems.append(
+            InputError(
+                "Demand",
+                int(row["excel_row"]),
+                "workload_class",
+                f"no site with buildable IT capacity is within the {limit:g} ms RTT limit of "
+                f"region {row['region']}: {row['demand_mw']:g} MW cannot be served",
+                row["workload_class"],
+                "warning",
+            )
+        )
     return problems

@@ -54,8 +54,7 @@ def annuity_factor(rate: float, life_yr: float) -> float:
     return rate / (1.0 - (1.0 + rate) ** (-life_yr))
 
 
-def interpolate_curves(cooling: pd.DataFrame, temperature: pd.DataFrame,
-                       value: str) -> pd.Series:
+def interpolate_curves(cooling: pd.DataFrame, temperature: pd.DataFrame, value: str) -> pd.Series:
     """Evaluate each cooling tech's curve of `value` (pue or wue_l_per_kwh) at every site and
     step. Returns a Series indexed (site, cooling, t)."""
     temps = temperature.to_numpy()  # T × S

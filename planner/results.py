@@ -32,8 +32,13 @@ class Results:
     extra: dict = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"sites": self.sites, "routing": self.routing, "hourly": self.hourly,
-                "costs": self.costs, "duals": self.duals}
+        return {
+            "sites": self.sites,
+            "routing": self.routing,
+            "hourly": self.hourly,
+            "costs": self.costs,
+            "duals": self.duals,
+        }
 
 
 def _values(var, names: list[str]) -> pd.Series:
@@ -41,10 +46,14 @@ def _values(var, names: list[str]) -> pd.Series:
     data = var.extract_values()
     if not data:
         return pd.Series(dtype=float)
-    index = pd.MultiIndex.from_tuples(list(data), names=names) if len(names) > 1 \
+    index = (
+        pd.MultiIndex.from_tuples(list(data), names=names)
+        if len(names) > 1
         else pd.Index(list(data), name=names[0])
-    return pd.Series(np.array([0.0 if v is None else v for v in data.values()], dtype=float),
-                     index=index)
+    )
+    return pd.Series(
+        np.array([0.0 if v is None else v for v in data.values()], dtype=float), index=index
+    )
 
 
 def _site_time(var, data: ModelData) -> pd.DataFrame:
@@ -66,7 +75,8 @@ def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     pv_avail = data.pv_cf.to_numpy() * cap_pv.to_numpy()
     wind_avail = data.wind_cf.to_numpy() * cap_wt.to_numpy()
     curtailed = np.clip(pv_avail - pv_used.to_numpy(), 0, None) + np.clip(
-        wind_avail - wind_used.to_numpy(), 0, None)
+        wind_avail - wind_used.to_numpy(), 0, None
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         pue_hour = np.where(it.to_numpy() > EPS, facility.to_numpy() / it.to_numpy(), np.nan)
     columns = {
@@ -84,17 +94,23 @@ def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     }
     steps = data.steps
     n_t, n_s = len(steps), len(data.sites)
-    frame = pd.DataFrame({
-        "site": np.tile(np.array(data.sites, dtype=object), n_t),
-        "timestep": np.repeat(np.arange(n_t), n_s),
-        "day": np.repeat(steps["day"].to_numpy(), n_s),
-        "hour": np.repeat(steps["hour"].to_numpy(), n_s),
-        "weight_h": np.repeat(steps["weight_h"].to_numpy(), n_s),
-        **{k: v.reshape(-1) for k, v in columns.items()},
-    })
+    frame = pd.DataFrame(
+        {
+            "site": np.tile(np.array(data.sites, dtype=object), n_t),
+            "timestep": np.repeat(np.arange(n_t), n_s),
+            "day": np.repeat(steps["day"].to_numpy(), n_s),
+            "hour": np.repeat(steps["hour"].to_numpy(), n_s),
+            "weight_h": np.repeat(steps["weight_h"].to_numpy(), n_s),
+            **{k: v.reshape(-1) for k, v in columns.items()},
+        }
+    )
     order = pd.Categorical(frame["site"], categories=data.sites, ordered=True)
-    return frame.assign(_o=order).sort_values(["_o", "timestep"]).drop(columns="_o") \
+    return (
+        frame.assign(_o=order)
+        .sort_values(["_o", "timestep"])
+        .drop(columns="_o")
         .reset_index(drop=True)
+    )
 
 
 def _cost_terms(m: pyo.ConcreteModel) -> pd.DataFrame:
@@ -102,18 +118,42 @@ def _cost_terms(m: pyo.ConcreteModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["term", "cost_myuan"])
 
 
-def site_table(m: pyo.ConcreteModel, data: ModelData, hourly: pd.DataFrame,
-               routing: pd.DataFrame) -> pd.DataFrame:
+def site_table(
+    m: pyo.ConcreteModel, data: ModelData, hourly: pd.DataFrame, routing: pd.DataFrame
+) -> pd.DataFrame:
     """Per-site capacities, annual energies, PUE, water, emissions and attributable cost."""
     case = data.case
     sites = case.sites
     cap = _values(m.Cap_IT, ["site", "cooling"]).unstack("cooling").reindex(data.sites)
-    weighted = hourly.assign(**{c: hourly[c] * hourly["weight_h"] for c in (
-        "it_load_mw", "facility_mw", "grid_mw", "pv_mw", "wind_mw", "curtailed_mw",
-        "battery_discharge_mw")})
-    energy = weighted.groupby("site", sort=False)[[
-        "it_load_mw", "facility_mw", "grid_mw", "pv_mw", "wind_mw", "curtailed_mw",
-        "battery_discharge_mw"]].sum().reindex(data.sites)
+    weighted = hourly.assign(
+        **{
+            c: hourly[c] * hourly["weight_h"]
+            for c in (
+                "it_load_mw",
+                "facility_mw",
+                "grid_mw",
+                "pv_mw",
+                "wind_mw",
+                "curtailed_mw",
+                "battery_discharge_mw",
+            )
+        }
+    )
+    energy = (
+        weighted.groupby("site", sort=False)[
+            [
+                "it_load_mw",
+                "facility_mw",
+                "grid_mw",
+                "pv_mw",
+                "wind_mw",
+                "curtailed_mw",
+                "battery_discharge_mw",
+            ]
+        ]
+        .sum()
+        .reindex(data.sites)
+    )
     frame = pd.DataFrame(index=pd.Index(data.sites, name="site"))
     frame["zone"] = sites["zone"].reindex(data.sites).to_numpy()
     frame["it_capacity_mw"] = cap.sum(axis=1)
@@ -133,7 +173,8 @@ def site_table(m: pyo.ConcreteModel, data: ModelData, hourly: pd.DataFrame,
     frame["wind_energy_mwh"] = energy["wind_mw"]
     frame["curtailed_mwh"] = energy["curtailed_mw"]
     frame["emissions_t"] = frame["grid_energy_mwh"] * sites["emission_factor_t_per_mwh"].reindex(
-        data.sites)
+        data.sites
+    )
     frame["water_m3"] = [float(pyo.value(m.water_m3[s])) for s in data.sites]
     frame["water_cap_m3"] = sites["water_cap_m3"].reindex(data.sites)
     gec = _values(m.GEC, ["site"]).reindex(data.sites)
@@ -141,37 +182,60 @@ def site_table(m: pyo.ConcreteModel, data: ModelData, hourly: pd.DataFrame,
     facility_energy = frame["facility_energy_mwh"].where(frame["facility_energy_mwh"] > EPS)
     frame["green_share"] = (frame["pv_energy_mwh"] + frame["wind_energy_mwh"]) / facility_energy
     frame["utilisation"] = frame["it_energy_mwh"] / (
-        HOURS_PER_YEAR * frame["it_capacity_mw"].where(frame["it_capacity_mw"] > EPS))
+        HOURS_PER_YEAR * frame["it_capacity_mw"].where(frame["it_capacity_mw"] > EPS)
+    )
     frame["cost_myuan"] = _site_costs(m, data, frame, energy, routing)
     return frame.reset_index()
 
 
-def _site_costs(m, data: ModelData, frame: pd.DataFrame, energy: pd.DataFrame,
-                routing: pd.DataFrame) -> pd.Series:
+def _site_costs(
+    m, data: ModelData, frame: pd.DataFrame, energy: pd.DataFrame, routing: pd.DataFrame
+) -> pd.Series:
     """Annual cost attributable to each site [M yuan/yr]: capital and O&M of what is built
     there, grid energy, carbon, battery wear and bandwidth of routes into it."""
     cost = pd.Series(0.0, index=frame.index)
     cap = _values(m.Cap_IT, ["site", "cooling"])
-    rate = {k: pyo.value(m.facility_capital_rate[k]) + pyo.value(m.facility_om_rate[k])
-            for k in m.K}
-    cost += (cap * cap.index.get_level_values("cooling").map(rate).to_numpy()).groupby(
-        level="site").sum().reindex(frame.index).fillna(0.0)
+    rate = {
+        k: pyo.value(m.facility_capital_rate[k]) + pyo.value(m.facility_om_rate[k]) for k in m.K
+    }
+    cost += (
+        (cap * cap.index.get_level_values("cooling").map(rate).to_numpy())
+        .groupby(level="site")
+        .sum()
+        .reindex(frame.index)
+        .fillna(0.0)
+    )
     cost += frame["pv_mw"] * (pyo.value(m.pv_capital_rate) + pyo.value(m.pv_om_rate))
     cost += frame["wind_mw"] * (pyo.value(m.wind_capital_rate) + pyo.value(m.wind_om_rate))
-    cost += frame["battery_mwh"] * (pyo.value(m.battery_energy_capital_rate)
-                                    + pyo.value(m.battery_energy_om_rate))
-    cost += frame["battery_mw"] * (pyo.value(m.battery_power_capital_rate)
-                                   + pyo.value(m.battery_power_om_rate))
+    cost += frame["battery_mwh"] * (
+        pyo.value(m.battery_energy_capital_rate) + pyo.value(m.battery_energy_om_rate)
+    )
+    cost += frame["battery_mw"] * (
+        pyo.value(m.battery_power_capital_rate) + pyo.value(m.battery_power_om_rate)
+    )
     cost += energy["battery_discharge_mw"] * pyo.value(m.battery_wear_yuan_per_mwh) / 1e6
-    grid = pd.Series({s: pyo.value(sum(
-        m.grid_tariff_yuan_per_kwh[s] * 1e-3 * m.weight[t] * m.tou_factor[s, t] * m.G[s, t]
-        for t in m.T)) for s in frame.index})
+    grid = pd.Series(
+        {
+            s: pyo.value(
+                sum(
+                    m.grid_tariff_yuan_per_kwh[s]
+                    * 1e-3
+                    * m.weight[t]
+                    * m.tou_factor[s, t]
+                    * m.G[s, t]
+                    for t in m.T
+                )
+            )
+            for s in frame.index
+        }
+    )
     cost += grid
     cost += frame["emissions_t"] * pyo.value(m.carbon_price) / 1e6
     cost += frame["certificates_mwh"] * pyo.value(m.gec_price) / 1e6
     if not routing.empty:
-        cost += routing.groupby("site")["bandwidth_cost_myuan"].sum().reindex(
-            frame.index).fillna(0.0)
+        cost += (
+            routing.groupby("site")["bandwidth_cost_myuan"].sum().reindex(frame.index).fillna(0.0)
+        )
     return cost
 
 
@@ -186,8 +250,18 @@ def routing_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     zone = data.case.sites["zone"]
     frame["zone"] = frame["site"].map(zone)
     frame["max_rtt_ms"] = frame["workload_class"].map(data.case.classes["max_rtt_ms"])
-    columns = ["region", "workload_class", "site", "served_mw", "rtt_ms", "max_rtt_ms", "zone",
-               "route_km", "bandwidth_gbps", "bandwidth_cost_myuan"]
+    columns = [
+        "region",
+        "workload_class",
+        "site",
+        "served_mw",
+        "rtt_ms",
+        "max_rtt_ms",
+        "zone",
+        "route_km",
+        "bandwidth_gbps",
+        "bandwidth_cost_myuan",
+    ]
     return frame[columns]
 
 
@@ -224,14 +298,18 @@ def duals_table(m: pyo.ConcreteModel, outcome: SolveOutcome) -> pd.DataFrame:
             value = outcome.duals.get(con)
             if value is None:
                 continue
-            label = "" if index is None else (
-                "/".join(map(str, index)) if isinstance(index, tuple) else str(index))
+            label = (
+                ""
+                if index is None
+                else ("/".join(map(str, index)) if isinstance(index, tuple) else str(index))
+            )
             rows.append((name, label, float(value) * factor, unit, abs(value) > 1e-9))
     return pd.DataFrame(rows, columns=["constraint", "index", "dual", "unit", "binding"])
 
 
-def collect(m: pyo.ConcreteModel, data: ModelData, outcome: SolveOutcome,
-            options: dict | None = None) -> Results:
+def collect(
+    m: pyo.ConcreteModel, data: ModelData, outcome: SolveOutcome, options: dict | None = None
+) -> Results:
     """All result tables and the summary of a solved model."""
     hourly = hourly_table(m, data)
     routing = routing_table(m, data)

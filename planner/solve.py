@@ -103,8 +103,7 @@ class ModelSolver:
         start = time.perf_counter()
         results = self.solver.solve(self.model, **kwargs)
         seconds = time.perf_counter() - start
-        has_solution = results.solution_status in (SolutionStatus.optimal,
-                                                   SolutionStatus.feasible)
+        has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
         status = _STATUS.get(results.termination_condition, "error")
         if status in ("time_limit", "interrupted") and not has_solution:
             status = "no_solution" if status == "time_limit" else status
@@ -132,5 +131,8 @@ class ModelSolver:
 
 
 def _has_integers(model: pyo.ConcreteModel) -> bool:
-    return any(not v.is_continuous() for v in model.component_data_objects(pyo.Var, active=True)
-               if not v.fixed)
+    return any(
+        not v.is_continuous()
+        for v in model.component_data_objects(pyo.Var, active=True)
+        if not v.fixed
+    )

@@ -12,6 +12,7 @@ alone can lose a third of the wind.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,8 +65,9 @@ class TimeSlices:
 def full_year(profiles: dict[str, pd.DataFrame]) -> TimeSlices:
     """Every hour of the year, weight 1 h."""
     hours = np.arange(HOURS_PER_YEAR)
-    steps = pd.DataFrame({"day": hours // HOURS_PER_DAY, "hour": hours % HOURS_PER_DAY,
-                          "weight_h": 1.0})
+    steps = pd.DataFrame(
+        {"day": hours // HOURS_PER_DAY, "hour": hours % HOURS_PER_DAY, "weight_h": 1.0}
+    )
     frames = {k: v.reset_index(drop=True) for k, v in profiles.items()}
     return TimeSlices("full", steps, frames, np.arange(DAYS_PER_YEAR))
 
@@ -77,8 +79,9 @@ def _stack(profiles: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return data
 
 
-def typical_days(profiles: dict[str, pd.DataFrame], n_days: int,
-                 peak_series: pd.Series | None = None) -> TimeSlices:
+def typical_days(
+    profiles: dict[str, pd.DataFrame], n_days: int, peak_series: pd.Series | None = None
+) -> TimeSlices:
     """N tsam typical days plus the peak day of `peak_series` (e.g. total demand MW)."""
     import tsam
 
@@ -88,25 +91,23 @@ def typical_days(profiles: dict[str, pd.DataFrame], n_days: int,
         data["peak|total"] = peak_series.to_numpy()
         extremes = tsam.ExtremeConfig(method="append", max_value=["peak|total"])
     constant = [c for c in data.columns if data[c].std() == 0]
-    result = tsam.aggregate(
-        data.drop(columns=constant),
-        n_clusters=n_days,
-        period_duration=HOURS_PER_DAY,
-        cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"),
-        extremes=extremes,
-        preserve_column_means=True,
-    )
+    with warnings.catch_warnings():
+        # tsam warns when a rescaled value exceeds the input maximum by ~1e-13
+        warnings.simplefilter("ignore", UserWarning)
+        result = _aggregate(tsam, data.drop(columns=constant), n_days, extremes)
     reps = result.cluster_representatives
     clusters = sorted(reps.index.get_level_values(0).unique())
     counts = np.array([result.cluster_counts[c] for c in clusters], dtype=float)
     day_index = {c: i for i, c in enumerate(clusters)}
     assignment = np.array([day_index[c] for c in result.cluster_assignments])
     n_model_days = len(clusters)
-    steps = pd.DataFrame({
-        "day": np.repeat(np.arange(n_model_days), HOURS_PER_DAY),
-        "hour": np.tile(np.arange(HOURS_PER_DAY), n_model_days),
-        "weight_h": np.repeat(counts, HOURS_PER_DAY),
-    })
+    steps = pd.DataFrame(
+        {
+            "day": np.repeat(np.arange(n_model_days), HOURS_PER_DAY),
+            "hour": np.tile(np.arange(HOURS_PER_DAY), n_model_days),
+            "weight_h": np.repeat(counts, HOURS_PER_DAY),
+        }
+    )
     values = reps.reindex(clusters, level=0).reset_index(drop=True)
     for c in constant:
         values[c] = data[c].iloc[0]
@@ -117,6 +118,17 @@ def typical_days(profiles: dict[str, pd.DataFrame], n_days: int,
         part.columns = list(frame.columns)
         out[name] = _rescale(name, part, frame, steps["weight_h"].to_numpy())
     return TimeSlices(f"typical:{n_days}", steps, out, assignment)
+
+
+def _aggregate(tsam, data: pd.DataFrame, n_days: int, extremes):
+    return tsam.aggregate(
+        data,
+        n_clusters=n_days,
+        period_duration=HOURS_PER_DAY,
+        cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"),
+        extremes=extremes,
+        preserve_column_means=True,
+    )
 
 
 def _rescale(name: str, part: pd.DataFrame, full: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
@@ -133,8 +145,9 @@ def _rescale(name: str, part: pd.DataFrame, full: pd.DataFrame, weight: np.ndarr
     return scaled
 
 
-def select(profiles: dict[str, pd.DataFrame], option: str,
-           peak_series: pd.Series | None = None) -> TimeSlices:
+def select(
+    profiles: dict[str, pd.DataFrame], option: str, peak_series: pd.Series | None = None
+) -> TimeSlices:
     """TimeSlices for a `--time` option ('full' or 'typical:N')."""
     n = parse_time_option(option)
     if n is None:

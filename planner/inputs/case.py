@@ -73,13 +73,22 @@ def _indexed(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame.reset_index(drop=True).set_index(key, drop=False).rename_axis(None)
 
 
-def build_case(raw: RawTables, base_dir: Path | None, name: str = "case",
-               scenario: str | None = None) -> Case:
-    """Validate raw tables (scenario applied here) and return a Case, or raise InputErrors."""
+def build_case(
+    raw: RawTables,
+    base_dir: Path | None,
+    name: str = "case",
+    scenario: str | None = None,
+    profiles: dict[str, pd.DataFrame] | None = None,
+) -> Case:
+    """Validate raw tables (scenario applied here) and return a Case, or raise InputErrors.
+
+    Profiles are read from the files the Profiles sheet names (relative to `base_dir`), or
+    taken from `profiles` (name → frame with an `hour` column 0..8759) for cases built in code.
+    """
     from planner.network import rtt_warnings
 
     applied, problems = apply_scenario(raw, scenario)
-    checked = check(applied, base_dir)
+    checked = check(applied, base_dir, profiles)
     problems = problems + checked.problems
     if any(p.severity == "error" for p in problems):
         raise InputErrors(problems)

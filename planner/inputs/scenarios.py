@@ -73,9 +73,15 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
     if mine.empty:
         if scenario != "baseline":
             known = ", ".join(scenario_names(raw)) or "none"
-            problems.append(InputError("Scenarios", None, "scenario",
-                                       f"unknown scenario '{scenario}'; known: {known}",
-                                       scenario))
+            problems.append(
+                InputError(
+                    "Scenarios",
+                    None,
+                    "scenario",
+                    f"unknown scenario '{scenario}'; known: {known}",
+                    scenario,
+                )
+            )
         return out, problems
     seen: dict[tuple, int] = {}
     for row_number, row in mine.iterrows():
@@ -85,13 +91,15 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
     return out, problems
 
 
-def _apply_row(out: RawTables, row: pd.Series, row_number: int,
-               seen: dict[tuple, int]) -> InputError | None:
+def _apply_row(
+    out: RawTables, row: pd.Series, row_number: int, seen: dict[tuple, int]
+) -> InputError | None:
     def bad(column: str, message: str, value: object) -> InputError:
         return InputError("Scenarios", row_number, column, message, value)
 
-    sheet_name, key, column = (None if row[c] is None else str(row[c]).strip()
-                               for c in ("sheet", "key", "column"))
+    sheet_name, key, column = (
+        None if row[c] is None else str(row[c]).strip() for c in ("sheet", "key", "column")
+    )
     sheet = BY_NAME.get(sheet_name or "")
     if sheet is None or sheet.name in ("Scenarios", "Sources"):
         return bad("sheet", "no such sheet to override", sheet_name)
@@ -107,8 +115,11 @@ def _apply_row(out: RawTables, row: pd.Series, row_number: int,
     else:
         names = {c.name: c.header for c in sheet.columns}
         if column not in names:
-            return bad("column", f"no column '{column}' in sheet {sheet.name}; "
-                       f"columns: {', '.join(names)}", column)
+            return bad(
+                "column",
+                f"no column '{column}' in sheet {sheet.name}; columns: {', '.join(names)}",
+                column,
+            )
         if column in sheet.key:
             return bad("column", "a scenario cannot change a row's id", column)
         header = names[column]

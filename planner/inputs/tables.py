@@ -88,8 +88,10 @@ def _read_xlsx(path: Path) -> RawTables:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise CaseReadError(f"{path}: cannot be read as an Excel workbook ({exc})") from None
     try:
-        return {ws.title: _frame([list(r) for r in ws.iter_rows(values_only=True)])
-                for ws in book.worksheets}
+        return {
+            ws.title: _frame([list(r) for r in ws.iter_rows(values_only=True)])
+            for ws in book.worksheets
+        }
     finally:
         book.close()
 
@@ -114,8 +116,11 @@ def _parse_csv_cell(text: str) -> object:
         number = float(text)
     except ValueError:
         return text
-    return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() \
+    return (
+        int(number)
+        if number.is_integer() and "." not in text and "e" not in text.lower()
         else number
+    )
 
 
 def sheet_order(tables: RawTables) -> list[str]:

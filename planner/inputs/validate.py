@@ -54,8 +54,14 @@ class Checked:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def check(raw: RawTables, base_dir: Path | None = None) -> Checked:
-    """Validate every sheet, the references between them and the profile files."""
+def check(
+    raw: RawTables, base_dir: Path | None = None, profiles: dict[str, pd.DataFrame] | None = None
+) -> Checked:
+    """Validate every sheet, the references between them and the profile files.
+
+    `profiles` (name → frame with an `hour` column, as in the files) replaces reading the
+    files named in the Profiles sheet: cases built in code pass their series directly.
+    """
     out = Checked()
     for sheet in SHEETS:
         if sheet.name not in raw:
@@ -72,8 +78,8 @@ def check(raw: RawTables, base_dir: Path | None = None) -> Checked:
         if name not in BY_NAME:
             out.warn(name, None, None, "sheet is not part of the schema and is ignored")
     _check_references(out)
-    if base_dir is not None and "Profiles" in out.tables:
-        _check_profiles(out, base_dir)
+    if "Profiles" in out.tables and (base_dir is not None or profiles is not None):
+        _check_profiles(out, base_dir, profiles)
     return out
 
 
@@ -165,8 +171,13 @@ def _match_headers(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str,
             continue
         found = seen_labels.get(col.label.lower())
         if found is not None:
-            out.error(sheet.name, 1, found,
-                      f"unit in header does not match: expected '{col.header}'", found)
+            out.error(
+                sheet.name,
+                1,
+                found,
+                f"unit in header does not match: expected '{col.header}'",
+                found,
+            )
         elif col.required:
             out.error(sheet.name, 1, col.header, "required column is missing")
     known = {c.header for c in sheet.columns}
@@ -217,8 +228,13 @@ def _check_duplicates(sheet: Sheet, typed: pd.DataFrame, out: Checked) -> None:
     dup = typed.duplicated(subset=list(sheet.key), keep="first")
     for row_number in typed.index[dup]:
         key_text = "/".join(str(typed.at[row_number, k]) for k in sheet.key)
-        out.error(sheet.name, int(row_number), sheet.column(sheet.key[0]).header,
-                  f"duplicate id '{key_text}'", key_text)
+        out.error(
+            sheet.name,
+            int(row_number),
+            sheet.column(sheet.key[0]).header,
+            f"duplicate id '{key_text}'",
+            key_text,
+        )
 
 
 # --- key-value sheets ------------------------------------------------------------------------
@@ -241,8 +257,13 @@ def _check_keyvalue(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str
         key = str(key)
         spec = specs.get(key)
         if spec is None:
-            out.error(sheet.name, int(row_number), "key",
-                      f"unknown key; known keys: {', '.join(specs)}", key)
+            out.error(
+                sheet.name,
+                int(row_number),
+                "key",
+                f"unknown key; known keys: {', '.join(specs)}",
+                key,
+            )
             continue
         if key in seen:
             out.error(sheet.name, int(row_number), "key", f"duplicate key '{key}'", key)
@@ -250,8 +271,13 @@ def _check_keyvalue(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str
         seen.add(key)
         unit = record.get("unit")
         if unit is not None and spec.unit and str(unit).strip() != spec.unit:
-            out.error(sheet.name, int(row_number), "unit",
-                      f"unit does not match: expected '{spec.unit}'", unit)
+            out.error(
+                sheet.name,
+                int(row_number),
+                "unit",
+                f"unit does not match: expected '{spec.unit}'",
+                unit,
+            )
         raw = record.get("value")
         if raw is None:
             values[key] = spec.default
@@ -311,16 +337,26 @@ def _check_references(out: Checked) -> None:
                 for name in names:
                     if name not in valid:
                         what = f"{target_sheet} rows of {where}" if where else target_sheet
-                        out.error(sheet.name, int(row_number), col.header,
-                                  f"unknown id '{name}': not in {what}", name)
+                        out.error(
+                            sheet.name,
+                            int(row_number),
+                            col.header,
+                            f"unknown id '{name}': not in {what}",
+                            name,
+                        )
     if not have_all:
         return
     tech = out.tables["Technologies"]
     cooling = out.tables["Cooling"]
     for row_number, name in tech.loc[tech["kind"] == COOLING_KIND, "technology"].items():
         if name not in set(cooling["cooling"]):
-            out.error("Technologies", int(row_number), "technology",
-                      f"cooling technology '{name}' has no PUE curve in sheet Cooling", name)
+            out.error(
+                "Technologies",
+                int(row_number),
+                "technology",
+                f"cooling technology '{name}' has no PUE curve in sheet Cooling",
+                name,
+            )
     for kind in ("pv", "wind", "battery_energy", "battery_power"):
         if (tech["kind"] == kind).sum() > 1:
             row_number = int(tech.index[tech["kind"] == kind][1])
@@ -335,7 +371,9 @@ def _check_references(out: Checked) -> None:
 # --- profiles --------------------------------------------------------------------------------
 
 
-def _check_profiles(out: Checked, base_dir: Path) -> None:
+def _check_profiles(
+    out: Checked, base_dir: Path | None, given: dict[str, pd.DataFrame] | None = None
+) -> None:
     table = out.tables["Profiles"]
     sites = sorted(_ids(out, "Sites"))
     shapes = out.values.get("_meta", {}).get("demand_shapes", [])
@@ -348,7 +386,10 @@ def _check_profiles(out: Checked, base_dir: Path) -> None:
     for name, row_number in listed.items():
         file = table.at[row_number, "file"]
         needed = shapes if name == "demand" else sites
-        frame = _read_profile(out, base_dir, str(file), int(row_number))
+        if given is not None and name in given:
+            frame = _check_hours(out, given[name], f"profile {name}")
+        else:
+            frame = _read_profile(out, base_dir or Path("."), str(file), int(row_number))
         if frame is None:
             continue
         label = f"profile {file}"
@@ -361,9 +402,13 @@ def _check_profiles(out: Checked, base_dir: Path) -> None:
             bad = numeric[col].isna()
             if bad.any():
                 first = int(np.flatnonzero(bad.to_numpy())[0])
-                out.error(label, first + 2, col,
-                          f"{int(bad.sum())} blank or non-numeric value(s), first shown",
-                          frame[col].iloc[first])
+                out.error(
+                    label,
+                    first + 2,
+                    col,
+                    f"{int(bad.sum())} blank or non-numeric value(s), first shown",
+                    frame[col].iloc[first],
+                )
         if name in ("pv", "wind"):
             _range_in_profile(out, label, numeric, 0.0, 1.0)
         elif name in ("price", "demand"):
@@ -381,8 +426,13 @@ def _range_in_profile(out, label, numeric: pd.DataFrame, low, high) -> None:
         if bad.any():
             first = int(np.flatnonzero(bad.to_numpy())[0])
             limit = f"[{low:g}, {high:g}]" if high is not None else f">= {low:g}"
-            out.error(label, first + 2, col, f"{int(bad.sum())} value(s) outside {limit}",
-                      float(series.iloc[first]))
+            out.error(
+                label,
+                first + 2,
+                col,
+                f"{int(bad.sum())} value(s) outside {limit}",
+                float(series.iloc[first]),
+            )
 
 
 def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
@@ -398,7 +448,10 @@ def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
     except Exception as exc:  # malformed CSV of any kind
         out.error("Profiles", row_number, "file", f"cannot be read as CSV ({exc})", file)
         return None
-    label = f"profile {file}"
+    return _check_hours(out, frame, f"profile {file}")
+
+
+def _check_hours(out: Checked, frame: pd.DataFrame, label: str):
     if len(frame) != HOURS_PER_YEAR:
         out.error(label, None, None, f"has {len(frame)} rows, expected {HOURS_PER_YEAR}")
         return None
@@ -409,9 +462,13 @@ def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
     expected = np.arange(HOURS_PER_YEAR)
     if not np.array_equal(hours, expected):
         first = int(np.flatnonzero(hours != expected)[0])
-        out.error(label, first + 2, "hour",
-                  f"hours must run 0..{HOURS_PER_YEAR - 1} without gaps; expected {first}",
-                  frame["hour"].iloc[first])
+        out.error(
+            label,
+            first + 2,
+            "hour",
+            f"hours must run 0..{HOURS_PER_YEAR - 1} without gaps; expected {first}",
+            frame["hour"].iloc[first],
+        )
         return None
     return frame.drop(columns="hour")
 

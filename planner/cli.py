@@ -1,0 +1,272 @@
+"""The `dcplan` command line (also `python -m planner`).
+
+Exit codes: 0 solved, 1 infeasible or unbounded (with the explanation), 2 bad input,
+3 solver limit reached without a solution. Errors are printed as messages, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner.inputs.errors import InputError, InputErrors
+from planner.inputs.tables import CaseReadError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="dcplan: plan green data centres for East Data, West Computing.",
+)
+console = Console(stderr=True)
+out = Console()
+
+DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
+EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+
+
+def _print_problems(problems: list[InputError], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps([p.as_dict() for p in problems]))
+        return
+    errors = [p for p in problems if p.severity == "error"]
+    table = Table(title=f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    for col in ("", "sheet", "row", "column", "value", "problem"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        table.add_row(
+            "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]",
+            p.sheet,
+            "" if p.row is None else str(p.row),
+            p.column or "",
+            "" if p.value is None else str(p.value),
+            p.message,
+        )
+    console.print(table)
+
+
+def _fail_input(exc: Exception, as_json: bool) -> None:
+    if isinstance(exc, InputErrors):
+        _print_problems(exc.problems, as_json)
+    else:
+        if as_json:
+            out.print_json(json.dumps({"error": str(exc)}))
+        else:
+            console.print(f"[red]error:[/] {exc}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _summary_table(summary: dict) -> Table:
+    table = Table(
+        title=f"{summary.get('case')} / {summary.get('scenario')} "
+        f"({summary.get('time')}): {summary.get('status')}"
+    )
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("annual cost [M yuan/yr]", summary.get("objective_myuan"), "{:,.1f}"),
+        ("emissions [kt CO2/yr]", _scale(summary.get("emissions_t"), 1e-3), "{:,.1f}"),
+        ("green share [%]", _scale(summary.get("green_share"), 100), "{:.1f}"),
+        ("compute served in the west [%]", _scale(summary.get("west_share"), 100), "{:.1f}"),
+        ("average PUE [-]", summary.get("pue_avg"), "{:.3f}"),
+        ("water [million m3/yr]", _scale(summary.get("water_m3"), 1e-6), "{:.2f}"),
+        ("IT capacity built [MW]", summary.get("it_capacity_mw"), "{:,.0f}"),
+        ("PV / wind built [MW]", None, ""),
+        ("unserved demand [MW]", summary.get("unserved_mw"), "{:,.1f}"),
+    ]
+    from rich.markup import escape
+
+    for label, value, fmt in rows:
+        label = escape(label)
+        if label.startswith("PV / wind"):
+            pv, wind = summary.get("pv_mw"), summary.get("wind_mw")
+            if pv is not None:
+                table.add_row(label, f"{pv:,.0f} / {wind:,.0f}")
+            continue
+        table.add_row(label, "" if value is None else fmt.format(value))
+    return table
+
+
+def _scale(value, factor):
+    return None if value is None else value * factor
+
+
+@app.command()
+def run(
+    case: Annotated[
+        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
+    ] = DEFAULT_CASE,
+    scenario: Annotated[
+        str | None, typer.Option(help="Scenario name from the Scenarios sheet.")
+    ] = None,
+    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
+    mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit [s].")] = None,
+    gap: Annotated[float | None, typer.Option(help="Relative MIP gap.")] = None,
+    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="Print only the results path.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Solve a case and write a results folder with report.html."""
+    from planner.run import RunOptions
+    from planner.run import run as run_case
+    from planner.timeseries import parse_time_option
+
+    if time is not None:
+        try:
+            parse_time_option(time)
+        except ValueError as exc:
+            _fail_input(exc, as_json)
+    options = RunOptions(
+        scenario=scenario, time=time, mip=mip, time_limit=time_limit, gap=gap, threads=threads
+    )
+    logging.basicConfig(level=logging.WARNING)
+    show = not (quiet or as_json)
+    try:
+        with console.status("reading inputs", spinner="dots") if show else _Null() as status:
+
+            def on_phase(name: str) -> None:
+                if status is not None:
+                    status.update(f"{name} …")
+
+            record = run_case(
+                case, options, out_dir, overwrite, on_phase, command=" ".join(sys.argv)
+            )
+    except (InputErrors, CaseReadError, FileExistsError) as exc:
+        _fail_input(exc, as_json)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted:[/] no results folder was written")
+        raise typer.Exit(130) from None
+    summary = json.loads((record.folder / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((record.folder / "manifest.json").read_text(encoding="utf-8"))
+    code = record.exit_code
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "folder": str(record.folder),
+                    "exit_code": code,
+                    "summary": summary,
+                    "timings_s": manifest["timings_s"],
+                }
+            )
+        )
+    elif quiet:
+        out.print(str(record.folder))
+    else:
+        for warning in record.solved.case.warnings:
+            console.print(f"[yellow]{warning}[/]")
+        if summary.get("objective_myuan") is not None:
+            out.print(_summary_table(summary))
+        explanation = summary.get("explanation")
+        if explanation:
+            console.print(f"[red]{summary['status']}:[/] {explanation.get('message', '')}")
+            for line in explanation.get("conflicts", []):
+                console.print(f"  - {line}")
+        elif code == EXIT_LIMIT:
+            console.print("[red]solver limit reached without a feasible solution[/]")
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in manifest["timings_s"].items())
+        out.print(f"timings: {times}")
+        out.print(f"report: {record.folder / 'report.html'}")
+    raise typer.Exit(code)
+
+
+class _Null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+@app.command()
+def validate(
+    case: Annotated[Path, typer.Argument(help="Workbook or CSV folder.")] = DEFAULT_CASE,
+    scenario: Annotated[str | None, typer.Option(help="Check one scenario only.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check a case (and every scenario): every problem at once; exit 2 on errors."""
+    from planner.inputs.check import check_case
+
+    try:
+        problems = check_case(case, scenario)
+    except CaseReadError as exc:
+        _fail_input(exc, as_json)
+    errors = [p for p in problems if p.severity == "error"]
+    if problems:
+        _print_problems(problems, as_json)
+    elif as_json:
+        out.print_json("[]")
+    if errors:
+        raise typer.Exit(EXIT_INPUT)
+    if not as_json:
+        out.print(f"[green]{case}: no errors[/]")
+
+
+@app.command()
+def scenarios(case: Annotated[Path, typer.Argument()] = DEFAULT_CASE) -> None:
+    """List the scenarios of a case and what each changes."""
+    from planner.inputs.scenarios import scenario_rows
+    from planner.inputs.tables import read_tables
+
+    try:
+        rows = scenario_rows(read_tables(case))
+    except CaseReadError as exc:
+        _fail_input(exc, False)
+    table = Table(title=f"scenarios of {case}")
+    for col in ("scenario", "sheet", "key", "column", "value", "note"):
+        table.add_column(col)
+    for _, r in rows.iterrows():
+        table.add_row(
+            *[
+                "" if r[c] is None else str(r[c])
+                for c in ("scenario", "sheet", "key", "column", "value", "note")
+            ]
+        )
+    out.print(table)
+
+
+@app.command()
+def report(run_dir: Annotated[Path, typer.Argument(help="A results folder.")]) -> None:
+    """Rebuild report.html of a results folder from its saved files (no solve)."""
+    from planner.report import write_report
+    from planner.writers import verify_manifest
+
+    problems = verify_manifest(run_dir)
+    if problems:
+        for p in problems:
+            console.print(f"[red]error:[/] {p}")
+        raise typer.Exit(EXIT_INPUT)
+    path = write_report(run_dir)
+    out.print(f"report: {path}")
+
+
+def _register_command_modules() -> None:
+    """Command groups live in their own modules (`planner/cli_<area>.py`, each with
+    `register(app)`), so the CLI file stays small and areas stay independent."""
+    import importlib
+    import importlib.util
+
+    for area in ("inputs", "results", "sweeps"):
+        name = f"planner.cli_{area}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app)
+
+
+_register_command_modules()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
