@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/dcplan run inputs/china_east_west.xlsx
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

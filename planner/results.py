@@ -343,6 +343,10 @@ def collect(
         "battery_mwh": float(sites["battery_mwh"].sum()),
         "options": options or {},
     }
-    unserved_rows = unserved[unserved > EPS]
-    extra = {"unserved": unserved_rows.rename("unserved_mw").reset_index()}
+    unserved_rows = unserved[unserved > EPS].rename("unserved_mw").reset_index()
+    if len(unserved_rows):
+        from planner.diagnose import explain_unserved
+
+        summary["unserved_explanation"] = explain_unserved(data, unserved_rows)
+    extra = {"unserved": unserved_rows}
     return Results(summary, sites, routing, hourly, costs, duals, extra)

@@ -87,10 +87,12 @@ def typical_days(
 
     data = _stack(profiles)
     extremes = None
-    if peak_series is not None:
+    if peak_series is not None and np.ptp(peak_series.to_numpy()) > 0:
         data["peak|total"] = peak_series.to_numpy()
         extremes = tsam.ExtremeConfig(method="append", max_value=["peak|total"])
     constant = [c for c in data.columns if data[c].std() == 0]
+    if len(constant) == data.shape[1]:
+        return _one_day(profiles)
     with warnings.catch_warnings():
         # tsam warns when a rescaled value exceeds the input maximum by ~1e-13
         warnings.simplefilter("ignore", UserWarning)
@@ -118,6 +120,15 @@ def typical_days(
         part.columns = list(frame.columns)
         out[name] = _rescale(name, part, frame, steps["weight_h"].to_numpy())
     return TimeSlices(f"typical:{n_days}", steps, out, assignment)
+
+
+def _one_day(profiles: dict[str, pd.DataFrame]) -> TimeSlices:
+    """Every profile is constant: one day, weight 365, represents the year exactly."""
+    steps = pd.DataFrame(
+        {"day": 0, "hour": np.arange(HOURS_PER_DAY), "weight_h": float(DAYS_PER_YEAR)}
+    )
+    frames = {k: v.iloc[:HOURS_PER_DAY].reset_index(drop=True) for k, v in profiles.items()}
+    return TimeSlices("typical:1", steps, frames, np.zeros(DAYS_PER_YEAR, dtype=int))
 
 
 def _aggregate(tsam, data: pd.DataFrame, n_days: int, extremes):
