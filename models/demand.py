@@ -1,8 +1,8 @@
-r"""Demand and site load (formulation §2: constraints 1–3).
+r"""Demand and site load (formulation §3: constraints 1–3).
 
 (1) Demand: Σ_{s:(r,w,s)∈A} x[r,w,s] + u[r,w] = D[r,w]                  `demand_met[r,w]`
     (u exists only when allow_unserved; the dual is the marginal cost of 1 MW of (r,w))
-(2) Site load: Σ_k L[s,k,t] = Σ_{w fixed} shape[w,t] · y[s,w] + Σ_{w:(s,w)∈SW} f[s,w,t]
+(2) Site load: Σ_k L[s,k,t] = Σ_{w fixed} shape[w,t] · y[s,w] + Σ_{w:(s,w)∈SF} f[s,w,t]
                                                                           `site_load[s,t]`
     with y[s,w] = Σ_{r:(r,w,s)∈A} x[r,w,s] the average load of class w at site s
                                                                           `site_class_load[s,w]`

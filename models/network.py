@@ -1,4 +1,4 @@
-r"""Network bandwidth between regions and sites (formulation §5: constraint 13).
+r"""Network bandwidth between regions and sites (formulation §7: constraint 13).
 
 bandwidth[r,s] = Σ_{w:(r,w,s)∈A} bw[w] · x[r,w,s] ≤ LinkCap[r,s]          `link_capacity[r,s]`
   only for links with a finite capacity in the Links sheet.

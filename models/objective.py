@@ -1,4 +1,4 @@
-r"""Objective: minimise annual cost [M yuan/yr] (formulation §7).
+r"""Objective: minimise annual cost [M yuan/yr] (formulation §10).
 
 cost[term] are named Expressions; the objective is their sum, so costs.csv adds up to it.
 - facility_capital  Σ_{s,k} a(k) · capex[k] · Cap_IT[s,k]       a = annuity factor [1/yr]

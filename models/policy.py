@@ -1,4 +1,4 @@
-r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §6: 10, 11, 12, 14).
+r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 10, 11, 12, 14).
 
 (10) E = Σ_{s,t} ω_t · ef[s] · G[s,t]  [t CO2]                           `emissions_t`
      E ≤ Ecap (if set)                                                    `carbon_cap_limit`

@@ -1,4 +1,4 @@
-r"""Battery storage (formulation §4: constraint 7).
+r"""Battery storage (formulation §5: constraint 7).
 
 SoC[s,t] = SoC[s,prev(t)] + η_c · Ch[s,t] − Dis[s,t] / η_d               `battery_soc[s,t]`
   prev(t) cyclic within each day (typical days) or over the year (full year)

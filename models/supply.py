@@ -1,4 +1,4 @@
-r"""PV, wind and grid supply; the hourly energy balance (formulation §3: constraint 6).
+r"""PV, wind and grid supply; the hourly energy balance (formulation §4 and §6: constraint 6).
 
 G[s,t] + PVu[s,t] + WTu[s,t] + Dis[s,t] − Ch[s,t] = P[s,t]              `energy_balance[s,t]`
 PVu[s,t] ≤ Cap_PV[s] · cf_pv[s,t]                                         `pv_output[s,t]`

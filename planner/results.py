@@ -283,13 +283,16 @@ _DUAL_SPECS = {
 def duals_table(m: pyo.ConcreteModel, outcome: SolveOutcome) -> pd.DataFrame:
     """Duals of the planner-relevant constraints in planner units.
 
-    dual = change of annual cost per unit increase of the constraint's right-hand side
-    (demand: + cost of one more MW served; caps written as ≤: ≤ 0, the saving of relaxing).
-    binding = |dual| > 1e-9 (in model units).
+    dual: the solver's dual in planner units (Pyomo's sign convention: change of annual cost
+    per unit increase of the constraint's right-hand side as Pyomo stores it; a `≥` between two
+    expressions is stored as `≤ 0`, so its sign flips). shadow_price = |dual|: the increase of
+    annual cost per unit *tightening* of the limit (one more MW of demand, one unit lower cap,
+    one unit higher target), ≥ 0 in an LP optimum. binding = |dual| > 1e-9 (model units).
     """
     rows = []
+    columns = ["constraint", "index", "dual", "shadow_price", "unit", "binding"]
     if not outcome.duals:
-        return pd.DataFrame(columns=["constraint", "index", "dual", "unit", "binding"])
+        return pd.DataFrame(columns=columns)
     for name, (_, factor, unit) in _DUAL_SPECS.items():
         component = getattr(m, name, None)
         if component is None:
@@ -303,8 +306,9 @@ def duals_table(m: pyo.ConcreteModel, outcome: SolveOutcome) -> pd.DataFrame:
                 if index is None
                 else ("/".join(map(str, index)) if isinstance(index, tuple) else str(index))
             )
-            rows.append((name, label, float(value) * factor, unit, abs(value) > 1e-9))
-    return pd.DataFrame(rows, columns=["constraint", "index", "dual", "unit", "binding"])
+            converted = float(value) * factor
+            rows.append((name, label, converted, abs(converted), unit, abs(value) > 1e-9))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def collect(
