@@ -1,53 +1,727 @@
 """report.html: one self-contained page built from a results folder's saved files.
 
-Reads only the folder (summary.json, CSV tables, manifest), so `dcplan report RUN_DIR`
-rebuilds it without solving.
+`write_report(folder)` reads only the folder (summary.json, sites/routing/costs/duals CSV,
+hourly.parquet or hourly.csv, unserved.csv, inputs/case/*.csv, run.log and manifest.json when
+present), so `dcplan report RUN_DIR` rebuilds it without solving. The page inlines plotly.js
+once and embeds each chart's data as JSON, so it opens offline; the default case's page is
+about 4.96 MB, of which plotly.js is 4.82 MB.
+
+All text from the inputs is escaped: HTML by jinja2's autoescape, chart JSON by
+`planner.charts.script_safe`. Headline numbers carry their exact summary.json value in
+`data-value` (e.g. `<span data-figure="objective_myuan" data-value="33800.43…">`), so tests
+and scripts can check the page against summary.json.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
-_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>dcplan report: {{ s.case }} / {{ s.scenario }}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}
-td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}</style>
-</head><body>
-<h1>{{ s.case }} — scenario {{ s.scenario }}</h1>
-<p>Status: <b>{{ s.status }}</b>; time steps: {{ s.time }}</p>
-<h2>Headline</h2>
-<table>{% for k, v in headline %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
-{% for title, html in tables %}<h2>{{ title }}</h2>{{ html | safe }}{% endfor %}
-</body></html>
-"""
+from planner import __version__, charts
+from planner.workbook import FORMATS, column_kind
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+HOURS_PER_DAY = 24
+WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
+SUMMER_WEEK_START_DAY = 195  # 15 July
+ASSUMPTION_FLAGS = ("E", "A")
 
 
-def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    return "" if value is None else str(value)
+@dataclass
+class RunFolder:
+    """Everything a report or comparison needs from one results folder (files only).
+
+    tables: results tables present (sites, routing, hourly, costs, duals, unserved) with their
+    saved column names and units. inputs: the input tables used, as in the input workbook
+    (header texts such as `max_it [MW]`), keyed by sheet name. manifest: None when the folder
+    has none yet (a run writes its report before its manifest).
+    """
+
+    folder: Path
+    summary: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    manifest: dict | None = None
+    run_log: str = ""
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A results table, or an empty frame when the folder has none."""
+        return self.tables.get(name, pd.DataFrame())
+
+    @property
+    def scenario(self) -> str:
+        return str(self.summary.get("scenario") or (self.manifest or {}).get("scenario") or "")
 
 
-def write_report(folder: Path) -> Path:
-    """Build report.html in `folder` from the files there."""
+def _unprotect(value: object) -> object:
+    """Undo the CSV writer's `'` prefix on text that a spreadsheet would run as a formula."""
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value[0] == "'"
+        and value[1] in FORMULA_PREFIXES
+    ):
+        return value[1:]
+    return value
+
+
+def read_result_csv(path: Path) -> pd.DataFrame:
+    """A results CSV with text as written (formula protection removed, ids never NaN)."""
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(
+            frame[col]
+        ):
+            frame[col] = frame[col].map(_unprotect).astype(object)
+    return frame
+
+
+def load_run(folder: Path) -> RunFolder:
+    """Read a results folder. Raises FileNotFoundError when summary.json is missing."""
+    from planner.inputs.tables import CaseReadError, read_tables
+
     folder = Path(folder)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    headline = [(k, _fmt(v)) for k, v in summary.items() if not isinstance(v, dict | list)]
-    tables = []
-    for name in ("costs", "sites", "routing", "duals"):
-        file = folder / f"{name}.csv"
-        if file.is_file():
-            frame = pd.read_csv(file)
-            tables.append(
-                (name, frame.to_html(index=False, escape=True, float_format=lambda v: f"{v:,.4g}"))
+    summary_path = folder / "summary.json"
+    if not summary_path.is_file():
+        raise FileNotFoundError(f"{folder}: no summary.json: not a results folder")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    tables: dict[str, pd.DataFrame] = {}
+    for name in RESULT_TABLES:
+        path = folder / f"{name}.csv"
+        if path.is_file():
+            tables[name] = read_result_csv(path)
+    if (folder / "hourly.parquet").is_file():
+        tables["hourly"] = pd.read_parquet(folder / "hourly.parquet")
+    elif (folder / "hourly.csv").is_file():
+        tables["hourly"] = read_result_csv(folder / "hourly.csv")
+    inputs: dict[str, pd.DataFrame] = {}
+    case_dir = folder / "inputs" / "case"
+    if case_dir.is_dir():
+        try:
+            inputs = read_tables(case_dir)
+        except CaseReadError:
+            inputs = {}
+    manifest = None
+    if (folder / "manifest.json").is_file():
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except ValueError:
+            manifest = None
+    log = (folder / "run.log").read_text(encoding="utf-8") if (folder / "run.log").is_file() else ""
+    return RunFolder(folder, summary, tables, inputs, manifest, log)
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def fmt(value: object, column: str = "", kind: str | None = None) -> str:
+    """A table cell as text: numbers formatted by the column's unit (or by `kind`, a key of
+    `planner.workbook.FORMATS`), blanks for missing."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        f = float(value)
+        if math.isnan(f):
+            return ""
+        if math.isinf(f):
+            return "∞" if f > 0 else "−∞"
+        text = FORMATS[kind or column_kind(column)][1].format(f)
+        if text.startswith("-") and not any(ch in "123456789" for ch in text):
+            text = text[1:]  # -0.0 and tiny negative solver noise read as zero
+        return text
+    return str(value)
+
+
+@dataclass
+class HtmlTable:
+    """A table ready for the template: header texts, cell texts, numeric-column flags."""
+
+    columns: list[Markup]
+    rows: list[list[str]]
+    numeric: list[bool]
+    title: str = ""
+
+
+def html_table(
+    frame: pd.DataFrame, labels: dict[str, str] | None = None, kind: str | None = None
+) -> HtmlTable:
+    """Format a frame's cells for display; `labels` renames headers (units stay visible);
+    `kind` formats every number alike (default: by each column's name)."""
+    labels = labels or {}
+    columns = [str(c) for c in frame.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    rows = [
+        [fmt(v, col, kind) for v, col in zip(row, columns, strict=True)]
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    return HtmlTable([_breakable(labels.get(c, c)) for c in columns], rows, numeric)
+
+
+def _breakable(header: str) -> Markup:
+    """A header that may wrap after underscores (`it_capacity_air_mw`), escaped."""
+    return Markup("_<wbr>").join(escape(part) for part in str(header).split("_"))
+
+
+@dataclass
+class Figure:
+    """One headline number: summary key, label, exact value, displayed text and unit."""
+
+    key: str
+    label: str
+    value: float | None
+    display: str
+    unit: str
+    scale: float
+    decimals: int
+    note: str = ""
+    alert: bool = False
+
+    @property
+    def data_value(self) -> str:
+        return "" if self.value is None else repr(float(self.value))
+
+
+# key, label, scale, decimals, unit
+HEADLINE = (
+    ("objective_myuan", "Annual cost", 1.0, 0, "M yuan/yr"),
+    ("emissions_t", "Grid CO₂ emissions", 1e-6, 3, "Mt CO₂/yr"),
+    ("green_share", "Green share of facility energy", 100.0, 1, "%"),
+    ("west_share", "Compute served in the west", 100.0, 1, "%"),
+    ("pue_avg", "Average PUE", 1.0, 3, "facility ÷ IT energy"),
+    ("water_m3", "Water use", 1e-6, 2, "million m³/yr"),
+    ("it_capacity_mw", "IT capacity built", 1.0, 0, "MW"),
+    ("pv_mw", "PV built", 1.0, 0, "MW"),
+    ("wind_mw", "Wind built", 1.0, 0, "MW"),
+    ("battery_mwh", "Battery energy built", 1.0, 0, "MWh"),
+    ("unserved_mw", "Unserved demand", 1.0, 1, "MW"),
+)
+
+
+def headline_figures(summary: dict) -> list[Figure]:
+    """The headline numbers of a run, displayed from summary.json."""
+    out = []
+    for key, label, scale, decimals, unit in HEADLINE:
+        value = summary.get(key)
+        if value is None:
+            out.append(Figure(key, label, None, "–", unit, scale, decimals))
+            continue
+        display = f"{float(value) * scale:,.{decimals}f}"
+        alert = key == "unserved_mw" and float(value) > 1e-6
+        out.append(Figure(key, label, float(value), display, unit, scale, decimals, alert=alert))
+    return out
+
+
+# ----------------------------------------------------------------------------- input helpers
+
+
+def input_column(frame: pd.DataFrame, sheet: str, name: str) -> pd.Series | None:
+    """An input table's column by its internal name (`max_it_mw`), whatever its header unit."""
+    from planner.inputs.schema import BY_NAME
+
+    spec = BY_NAME.get(sheet)
+    label = name
+    if spec is not None and spec.kind == "table":
+        try:
+            column = spec.column(name)
+            if column.header in frame.columns:
+                return frame[column.header]
+            label = column.label
+        except StopIteration:
+            pass
+    for col in frame.columns:
+        if str(col).split("[")[0].strip() == label:
+            return frame[col]
+    return None
+
+
+def _values(frame: pd.DataFrame, sheet: str, name: str, numeric: bool = False) -> list:
+    """An input column's values as a list (blanks when the saved table lacks the column)."""
+    column = input_column(frame, sheet, name)
+    if column is None:
+        return [None] * len(frame)
+    if numeric:
+        return pd.to_numeric(column, errors="coerce").tolist()
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in column]
+
+
+def site_locations(run: RunFolder) -> pd.DataFrame:
+    """index site → lat, lon, zone, name, max_it_mw (from the inputs used; may be empty)."""
+    sites = run.inputs.get("Sites")
+    columns = ["lat", "lon", "zone", "name", "max_it_mw"]
+    if sites is None or sites.empty or input_column(sites, "Sites", "site") is None:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "lat": _values(sites, "Sites", "lat", numeric=True),
+            "lon": _values(sites, "Sites", "lon", numeric=True),
+            "zone": _values(sites, "Sites", "zone"),
+            "name": _values(sites, "Sites", "name"),
+            "max_it_mw": _values(sites, "Sites", "max_it_mw", numeric=True),
+        },
+        index=pd.Index([str(i) for i in _values(sites, "Sites", "site")], name="site"),
+    )
+    return frame[columns]
+
+
+def region_locations(run: RunFolder) -> pd.DataFrame:
+    """index region → lat, lon, name, demand_mw (total over classes)."""
+    regions = run.inputs.get("Regions")
+    if regions is None or regions.empty or input_column(regions, "Regions", "region") is None:
+        return pd.DataFrame(columns=["lat", "lon", "name", "demand_mw"])
+    ids = [str(i) for i in _values(regions, "Regions", "region")]
+    frame = pd.DataFrame(
+        {
+            "lat": _values(regions, "Regions", "lat", numeric=True),
+            "lon": _values(regions, "Regions", "lon", numeric=True),
+            "name": _values(regions, "Regions", "name"),
+        },
+        index=pd.Index(ids, name="region"),
+    )
+    frame["demand_mw"] = 0.0
+    demand = run.inputs.get("Demand")
+    if demand is not None and not demand.empty:
+        mw = _values(demand, "Demand", "demand_mw", numeric=True)
+        who = [str(r) for r in _values(demand, "Demand", "region")]
+        totals = pd.Series(mw, dtype=float).groupby(who).sum()
+        frame["demand_mw"] = totals.reindex(frame.index).fillna(0.0)
+    return frame
+
+
+def setting(run: RunFolder, sheet: str, key: str) -> object:
+    """A Settings/Policy value as saved with the run (None when absent or blank)."""
+    table = run.inputs.get(sheet)
+    if table is None or "key" not in table or "value" not in table:
+        return None
+    hits = table.loc[table["key"].astype(str) == key, "value"]
+    return None if hits.empty else hits.iloc[0]
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _map_figure(run: RunFolder):
+    sites, routing = run.table("sites"), run.table("routing")
+    site_xy, region_xy = site_locations(run), region_locations(run)
+    if sites.empty or site_xy.empty:
+        return None
+    site_xy = site_xy.dropna(subset=["lat", "lon"])
+    region_xy = region_xy.dropna(subset=["lat", "lon"])
+    zones = sites.set_index("site")["zone"] if "zone" in sites else None
+    if zones is not None:
+        site_xy["zone"] = zones.reindex(site_xy.index).fillna(site_xy["zone"])
+    site_xy = site_xy[site_xy.index.isin(sites["site"].astype(str))]
+    return charts.site_map(sites, routing, site_xy, region_xy)
+
+
+def default_dispatch_site(sites: pd.DataFrame) -> str | None:
+    """The site with the most IT energy (or capacity), shown in the dispatch charts."""
+    if sites.empty:
+        return None
+    for col in ("it_energy_mwh", "it_capacity_mw"):
+        if col in sites and sites[col].fillna(0).max() > 0:
+            return str(sites.loc[sites[col].fillna(0).idxmax(), "site"])
+    return str(sites["site"].iloc[0])
+
+
+def _calendar_start(run: RunFolder) -> pd.Timestamp:
+    year = setting(run, "Settings", "year")
+    try:
+        return pd.Timestamp(year=int(float(year)), month=1, day=1)
+    except (TypeError, ValueError):
+        return pd.Timestamp(year=2030, month=1, day=1)
+
+
+def dispatch_section(run: RunFolder, site: str | None = None) -> dict:
+    """Dispatch charts at one site: a winter and a summer week (full-year runs), or every
+    representative day in order with the days of the year it stands for (typical days)."""
+    hourly, sites = run.table("hourly"), run.table("sites")
+    site = site or default_dispatch_site(sites)
+    if hourly.empty or site is None or "site" not in hourly:
+        return {"site": site, "figures": [], "days": None, "mode": None}
+    frame = hourly[hourly["site"].astype(str) == str(site)].sort_values("timestep")
+    if frame.empty:
+        return {"site": site, "figures": [], "days": None, "mode": None}
+    frame = frame.reset_index(drop=True)
+    full = bool((frame["weight_h"] == 1).all()) and len(frame) >= 8 * HOURS_PER_DAY
+    figures = []
+    if full:
+        start = _calendar_start(run)
+        for fig_id, label, first in (
+            ("fig-dispatch-winter", "winter", WINTER_WEEK_START_DAY),
+            ("fig-dispatch-summer", "summer", SUMMER_WEEK_START_DAY),
+        ):
+            week = frame[(frame["day"] >= first) & (frame["day"] < first + 7)]
+            if week.empty:
+                continue
+            first_hour = start + pd.Timedelta(hours=int(week["timestep"].iloc[0]))
+            title = f"{label.capitalize()} week at {site} [MW]"
+            figures.append(
+                (fig_id, charts.dispatch(week, title, first_hour.strftime("%Y-%m-%d %H:%M")))
             )
-    env = Environment(autoescape=select_autoescape(default=True))
-    html = env.from_string(_TEMPLATE).render(s=summary, headline=headline, tables=tables)
+        return {"site": site, "figures": figures, "days": None, "mode": "full"}
+    days = (
+        frame.groupby("day", sort=True)
+        .agg(
+            weight_days=("weight_h", "first"),
+            ambient_c=("ambient_c", "mean"),
+            it_load_mw=("it_load_mw", "mean"),
+            facility_mw=("facility_mw", "mean"),
+            pv_mw=("pv_mw", "mean"),
+            wind_mw=("wind_mw", "mean"),
+            grid_mw=("grid_mw", "mean"),
+        )
+        .reset_index()
+    )
+    marks, ticks, ticktext = [], [], []
+    position = 0
+    for row in days.itertuples(index=False):
+        n = int((frame["day"] == row.day).sum())
+        marks.append((position, f"day {int(row.day)} · ×{row.weight_days:g}"))
+        ticks.extend([position, position + n // 2])
+        ticktext.extend(["0h", "12h"])
+        position += n
+    title = f"Representative days in order at {site} [MW] (×N: days of the year each stands for)"
+    fig = charts.dispatch(frame, title, None, marks, ticks, ticktext)
+    table = html_table(
+        days.rename(columns={"weight_days": "days_represented"}),
+    )
+    return {
+        "site": site,
+        "figures": [("fig-dispatch-days", fig)],
+        "days": table,
+        "mode": "typical",
+    }
+
+
+DUAL_MEANING = {
+    "demand_met": "one more MW of this region's demand of this class (per MWh IT)",
+    "carbon_cap_limit": "a carbon cap 1 t CO₂ lower",
+    "pue_cap_limit": "1 MWh less facility energy allowed by the site's PUE cap",
+    "water_cap_limit": "a water cap 1 m³ lower",
+    "max_it": "1 MW less buildable IT capacity at the site",
+    "green_share_limit": "1 MWh more green energy required (overall target)",
+    "green_share_site": "1 MWh more green energy required at the site",
+    "utilisation": "1 MWh IT more required by the minimum utilisation",
+    "link_capacity": "1 Gbps less link capacity",
+    "voucher_use": "1 M yuan less voucher budget",
+}
+
+
+def shadow_prices(duals: pd.DataFrame) -> pd.Series:
+    """Shadow price per duals row: increase of annual cost per unit tightening (≥ 0).
+
+    Uses the saved `shadow_price` column; folders written before it existed get |dual|."""
+    if "shadow_price" in duals:
+        return pd.to_numeric(duals["shadow_price"], errors="coerce")
+    return pd.to_numeric(duals["dual"], errors="coerce").abs()
+
+
+def _binding(duals: pd.DataFrame) -> pd.Series:
+    if "binding" in duals:
+        return duals["binding"].astype(str).str.lower().isin(("true", "1", "yes"))
+    return shadow_prices(duals) > 1e-9
+
+
+def prices_section(run: RunFolder) -> dict:
+    """Shadow prices: demand heat map, binding constraints table, carbon and PUE caps."""
+    duals = run.table("duals")
+    carbon_price = setting(run, "Settings", "carbon_price")
+    if duals.empty or "constraint" not in duals:
+        return {
+            "figure": None,
+            "binding": None,
+            "counts": [],
+            "carbon": None,
+            "carbon_price": carbon_price,
+        }
+    duals = duals.assign(shadow_price=shadow_prices(duals))
+    binding = _binding(duals)
+    others = duals[(duals["constraint"] != "demand_met") & binding].copy()
+    others["cost_of_tightening_by_one"] = others["constraint"].map(DUAL_MEANING).fillna("")
+    counts = []
+    for name, group in duals.groupby("constraint", sort=False):
+        counts.append(
+            {
+                "constraint": name,
+                "binding": int(binding.loc[group.index].sum()),
+                "total": len(group),
+            }
+        )
+    carbon = duals[duals["constraint"] == "carbon_cap_limit"]
+    cols = ["constraint", "index", "shadow_price", "unit", "cost_of_tightening_by_one"]
+    return {
+        "figure": charts.demand_duals(duals.assign(dual=duals["shadow_price"])),
+        "binding": html_table(others[cols]) if len(others) else None,
+        "counts": counts,
+        "carbon": None if carbon.empty else float(carbon["shadow_price"].iloc[0]),
+        "carbon_price": carbon_price,
+    }
+
+
+def pue_water_table(run: RunFolder) -> HtmlTable | None:
+    """Per site: annual PUE and cap, water and cap, and the caps' duals."""
+    sites, duals = run.table("sites"), run.table("duals")
+    if sites.empty:
+        return None
+    cols = [c for c in ("site", "zone", "pue", "pue_cap", "water_m3", "water_cap_m3") if c in sites]
+    frame = sites[cols].copy()
+    for name, column in (
+        ("pue_cap_limit", "shadow_price_pue_cap_yuan_per_mwh"),
+        ("water_cap_limit", "shadow_price_water_cap_yuan_per_m3"),
+    ):
+        if not duals.empty and "constraint" in duals:
+            part = duals[duals["constraint"] == name]
+            d = pd.Series(shadow_prices(part).to_numpy(), index=part["index"].astype(str))
+            if len(d):
+                frame[column] = frame["site"].astype(str).map(d)
+    return html_table(frame)
+
+
+def sites_tables(
+    sites: pd.DataFrame, names: pd.Series | None = None
+) -> tuple[HtmlTable | None, HtmlTable | None]:
+    """(capacity table, energy table) of the sites; `names`: site id → name from the inputs."""
+    if sites.empty:
+        return None, None
+    if names is not None and names.notna().any():
+        sites = sites.copy()
+        sites.insert(1, "name", sites["site"].astype(str).map(names))
+    cool = list(charts.cooling_columns(sites).values())
+    capacity_cols = ["site", "name", "zone", "it_capacity_mw", *cool]
+    capacity_cols += ["pv_mw", "wind_mw", "battery_mw", "battery_mwh", "utilisation", "cost_myuan"]
+    energy_cols = [
+        "site",
+        "it_energy_mwh",
+        "facility_energy_mwh",
+        "grid_energy_mwh",
+        "pv_energy_mwh",
+        "wind_energy_mwh",
+        "curtailed_mwh",
+        "green_share",
+        "emissions_t",
+    ]
+    capacity = sites[[c for c in capacity_cols if c in sites]]
+    energy = sites[[c for c in energy_cols if c in sites]]
+    return html_table(capacity), html_table(energy)
+
+
+def assumptions_table(run: RunFolder) -> tuple[HtmlTable | None, dict[str, int]]:
+    """Sources rows flagged [E] (engineering estimate) or [A] (assumption), and flag counts."""
+    sources = run.inputs.get("Sources")
+    if sources is None or sources.empty or "flag" not in sources:
+        return None, {}
+    flags = sources["flag"].astype(str).str.strip().str.upper()
+    counts = {f: int((flags == f).sum()) for f in ("P", "E", "A")}
+    chosen = sources[flags.isin(ASSUMPTION_FLAGS)].copy()
+    chosen["flag"] = "[" + flags[flags.isin(ASSUMPTION_FLAGS)] + "]"
+    cols = [c for c in ("flag", "sheet", "key", "column", "source", "note") if c in chosen]
+    chosen = chosen[cols].sort_values(["flag", *cols[1:3]], kind="stable")
+    return html_table(chosen.astype(object).where(chosen.notna(), None)), counts
+
+
+_PHASE = re.compile(r"^phase (\w+): ([\d.]+) s$")
+
+
+def manifest_section(run: RunFolder) -> dict:
+    """What the page can say about the run itself: manifest, or else run.log and summary."""
+    m = run.manifest
+    if m is not None:
+        solver = m.get("solver", {})
+        rows = [
+            ("created (UTC)", m.get("created_utc")),
+            ("case", m.get("case")),
+            ("case path", m.get("case_path")),
+            ("scenario", m.get("scenario")),
+            ("status", f"{solver.get('status')} ({solver.get('termination')})"),
+            ("solver objective [M yuan/yr]", fmt(solver.get("objective_myuan"), "x_myuan")),
+            ("solver bound [M yuan/yr]", fmt(solver.get("bound_myuan"), "x_myuan")),
+            ("gap", fmt(solver.get("gap"), "gap")),
+            ("command", m.get("command")),
+            ("inputs SHA-256", m.get("inputs_sha256")),
+            ("files with hashes", str(len(m.get("files", {})))),
+        ]
+        options = m.get("options", {})
+        versions = m.get("versions", {})
+        timings = m.get("timings_s", {})
+        return {
+            "present": True,
+            "rows": rows,
+            "options": list(options.items()),
+            "versions": list(versions.items()),
+            "timings": [(k, f"{v:,.1f}") for k, v in timings.items()],
+        }
+    timings = []
+    for line in run.run_log.splitlines():
+        hit = _PHASE.match(line.strip())
+        if hit:
+            timings.append((hit.group(1), f"{float(hit.group(2)):,.1f}"))
+    first = run.run_log.splitlines()[0] if run.run_log else ""
+    rows = [
+        ("case", run.summary.get("case")),
+        ("scenario", run.summary.get("scenario")),
+        ("status", run.summary.get("status")),
+        ("inputs SHA-256", run.summary.get("inputs_sha256")),
+        ("run log", first),
+    ]
+    return {
+        "present": False,
+        "rows": rows,
+        "options": list((run.summary.get("options") or {}).items()),
+        "versions": [("dcplan (report)", __version__)],
+        "timings": timings,
+    }
+
+
+def cost_table(costs: pd.DataFrame) -> HtmlTable | None:
+    if costs.empty:
+        return None
+    frame = costs.copy()
+    total = float(frame["cost_myuan"].sum())
+    frame["share_of_total"] = frame["cost_myuan"] / total if total else float("nan")
+    total_row = pd.DataFrame(
+        [{"term": "total", "cost_myuan": total, "share_of_total": 1.0 if total else None}]
+    )
+    return html_table(pd.concat([frame, total_row], ignore_index=True))
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def environment() -> Environment:
+    """jinja2 environment with autoescape on for every template (and strings)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = fmt
+    return env
+
+
+def flows_table(routing: pd.DataFrame) -> HtmlTable | None:
+    """Routed compute per region and site [MW], largest first, with the classes served."""
+    if routing.empty or not {"region", "site", "served_mw"} <= set(routing.columns):
+        return None
+    grouped = routing.groupby(["region", "site"], sort=False)
+    frame = grouped["served_mw"].sum().rename("served_mw").reset_index()
+    if "workload_class" in routing:
+        classes = grouped["workload_class"].agg(lambda c: " ".join(map(str, c)))
+        frame["classes"] = classes.to_numpy()
+    frame = frame.sort_values("served_mw", ascending=False, kind="stable")
+    return html_table(frame)
+
+
+def folder_label(folder: Path) -> str:
+    """The results folder's name, also while a run is still writing it into a temporary
+    folder (`.incomplete-<name>-<pid>`, see planner.writers)."""
+    name = folder.name
+    hit = re.fullmatch(r"\.incomplete-(.+)-\d+", name)
+    return hit.group(1) if hit else name
+
+
+def assumption_counts(run: RunFolder) -> HtmlTable | None:
+    """Per input sheet: how many values are flagged [P], [E] and [A] in the Sources sheet."""
+    sources = run.inputs.get("Sources")
+    if sources is None or sources.empty or not {"flag", "sheet"} <= set(sources.columns):
+        return None
+    flags = sources["flag"].astype(str).str.strip().str.upper()
+    table = pd.crosstab(sources["sheet"].astype(str), flags).reindex(
+        columns=["P", "E", "A"], fill_value=0
+    )
+    table.columns = ["published [P]", "estimates [E]", "assumptions [A]"]
+    return html_table(table.reset_index())
+
+
+def report_context(run: RunFolder, site: str | None = None) -> dict:
+    """Everything the report template shows, computed from the folder's files."""
+    s = run.summary
+    sites, costs, routing = run.table("sites"), run.table("costs"), run.table("routing")
+    figs: dict[str, Markup] = {}
+
+    def add(fig_id: str, fig) -> None:
+        if fig is not None:
+            figs[fig_id] = charts.figure_block(fig, fig_id)
+
+    if not costs.empty:
+        add("fig-costs", charts.cost_breakdown(costs))
+    add("fig-map", _map_figure(run))
+    if not sites.empty:
+        locations = site_locations(run)
+        max_it = locations.get("max_it_mw")
+        add("fig-capacity", charts.capacity_by_site(sites, max_it))
+        add("fig-supply", charts.supply_capacity(sites))
+        add("fig-energy", charts.energy_by_site(sites))
+        if "pue" in sites:
+            add("fig-pue", charts.pue_by_site(sites))
+        if "water_m3" in sites:
+            add("fig-water", charts.water_by_site(sites))
+    dispatch = dispatch_section(run, site)
+    for fig_id, fig in dispatch["figures"]:
+        add(fig_id, fig)
+    prices = prices_section(run)
+    add("fig-duals", prices["figure"])
+    capacity_table, energy_table = sites_tables(sites, site_locations(run)["name"])
+    assumptions, flag_counts = assumptions_table(run)
+    unserved = run.table("unserved")
+    return {
+        "title": f"{s.get('case', 'run')} — {s.get('scenario', '')}",
+        "s": s,
+        "folder": folder_label(run.folder),
+        "assumption_counts": assumption_counts(run),
+        "water_caps": bool(
+            "water_cap_m3" in sites and pd.to_numeric(sites["water_cap_m3"]).notna().any()
+        ),
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        "headline": headline_figures(s),
+        "figs": figs,
+        "costs": cost_table(costs),
+        "capacity_table": capacity_table,
+        "energy_table": energy_table,
+        "dispatch": dispatch,
+        "pue_water": pue_water_table(run),
+        "prices": prices,
+        "routing": html_table(routing) if not routing.empty else None,
+        "flows": flows_table(routing),
+        "unserved": html_table(unserved) if not unserved.empty else None,
+        "assumptions": assumptions,
+        "flag_counts": flag_counts,
+        "manifest": manifest_section(run),
+        "explanation": s.get("explanation"),
+        "plotly_js": charts.plotly_js() if figs else None,
+        "render_script": charts.RENDER_SCRIPT,
+        "version": __version__,
+    }
+
+
+def render_report(run: RunFolder, site: str | None = None) -> str:
+    """report.html text for a loaded run folder."""
+    return environment().get_template("report.html.j2").render(**report_context(run, site))
+
+
+def write_report(folder: Path, site: str | None = None) -> Path:
+    """Build report.html in `folder` from the files there and return its path.
+
+    site: the site whose hourly dispatch is shown (default: the one with most IT energy)."""
+    folder = Path(folder)
+    html = render_report(load_run(folder), site)
     path = folder / "report.html"
-    path.write_text(html, encoding="utf-8")
+    temp = folder / ".report.html.tmp"
+    temp.write_text(html, encoding="utf-8")
+    temp.replace(path)
     return path

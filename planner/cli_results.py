@@ -1,0 +1,57 @@
+"""`dcplan compare`: compare results folders (registered into `planner.cli` by `register`).
+
+Exit codes: 0 written, 2 bad input (2 to 20 folders, each intact against its manifest).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+EXIT_INPUT = 2
+console = Console(stderr=True)
+out = Console()
+
+
+def compare(
+    run_dirs: Annotated[list[Path], typer.Argument(help="2 to 20 results folders.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (default results/compare-<timestamp>)."),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Compare runs: headline deltas, capacity, routing and inputs → comparison.html/.xlsx."""
+    from planner.compare import CompareError, write_comparison
+
+    try:
+        folder = write_comparison(run_dirs, out_dir, overwrite=overwrite)
+    except CompareError as exc:
+        if as_json:
+            out.print_json(json.dumps({"error": exc.problems}))
+        else:
+            for problem in exc.problems:
+                console.print(f"[red]error:[/] {problem}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except FileExistsError as exc:
+        if as_json:
+            out.print_json(json.dumps({"error": [str(exc)]}))
+        else:
+            console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    files = {"html": str(folder / "comparison.html"), "xlsx": str(folder / "comparison.xlsx")}
+    if as_json:
+        out.print_json(json.dumps({"folder": str(folder), **files}))
+    else:
+        out.print(f"comparison: {files['html']}")
+        out.print(f"workbook:   {files['xlsx']}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the results commands to the `dcplan` app."""
+    app.command("compare")(compare)

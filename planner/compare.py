@@ -1,0 +1,573 @@
+"""Compare 2–20 results folders: headline deltas, capacity, routing and input differences.
+
+`compare(folders)` reads each folder's saved files only (as `planner.report.load_run` does),
+after checking each against its manifest (`planner.writers.verify_manifest`): a folder whose
+files changed since its run, or that has no manifest, is refused. Runs may have different
+sites, regions or workload classes: every table is an outer join over the runs, with blank
+cells where a run has no such row.
+
+Deltas are always against the first run: delta = run − first run, in the row's unit;
+relative delta = delta ÷ |first run|.
+
+`write_comparison(folders, out)` writes comparison.html (self-contained, opens offline) and
+comparison.xlsx into `out` (default `results/compare-<UTC timestamp>/`), atomically.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from planner import __version__, charts
+from planner.report import HtmlTable, RunFolder, environment, html_table, load_run
+from planner.workbook import Sheet, write_workbook
+
+MIN_RUNS, MAX_RUNS = 2, 20
+RESULTS_DIR = Path("results")
+TEMP_PREFIX = ".incomplete-"
+EPS_MW = 1e-6
+
+# summary key, label, unit shown, scale from the summary unit to the unit shown
+HEADLINE = (
+    ("objective_myuan", "annual cost", "M yuan/yr", 1.0),
+    ("emissions_t", "grid CO2 emissions", "kt CO2/yr", 1e-3),
+    ("green_share", "green share of facility energy", "%", 100.0),
+    ("pue_avg", "average PUE", "-", 1.0),
+    ("water_m3", "water use", "million m3/yr", 1e-6),
+    ("west_share", "compute served in the west", "%", 100.0),
+    ("it_capacity_mw", "IT capacity built", "MW", 1.0),
+    ("pv_mw", "PV built", "MW", 1.0),
+    ("wind_mw", "wind built", "MW", 1.0),
+    ("battery_mwh", "battery energy built", "MWh", 1.0),
+    ("unserved_mw", "unserved demand", "MW", 1.0),
+)
+CAPACITY_COLUMNS = ("it_capacity_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh")
+
+
+class CompareError(Exception):
+    """The folders cannot be compared (too few or many, changed files, not results folders).
+
+    problems: every reason found, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def check_folders(folders: list[Path]) -> list[str]:
+    """Every reason the folders cannot be compared (empty list: they can)."""
+    from planner.writers import verify_manifest
+
+    problems = []
+    if not MIN_RUNS <= len(folders) <= MAX_RUNS:
+        problems.append(
+            f"compare takes {MIN_RUNS} to {MAX_RUNS} results folders, got {len(folders)}"
+        )
+    seen: set[Path] = set()
+    for folder in folders:
+        folder = Path(folder)
+        resolved = folder.resolve()
+        if resolved in seen:
+            problems.append(f"{folder}: given twice")
+            continue
+        seen.add(resolved)
+        if not folder.is_dir():
+            problems.append(f"{folder}: no such folder")
+            continue
+        problems.extend(verify_manifest(folder))
+        if not (folder / "summary.json").is_file():
+            problems.append(f"{folder}: no summary.json: not a results folder")
+    return problems
+
+
+def run_labels(runs: list[RunFolder]) -> list[str]:
+    """A short unique label per run: its scenario; `scenario (folder)` when two runs share a
+    scenario (`scenario (parent/folder)` when the folder names repeat too)."""
+    scenarios = [r.scenario or r.folder.name for r in runs]
+    labels = []
+    for s, r in zip(scenarios, runs, strict=True):
+        if scenarios.count(s) == 1:
+            labels.append(s)
+            continue
+        same = [o.folder.name for o, t in zip(runs, scenarios, strict=True) if t == s]
+        where = (
+            r.folder.name
+            if same.count(r.folder.name) == 1
+            else (f"{r.folder.parent.name}/{r.folder.name}")
+        )
+        labels.append(f"{s} ({where})")
+    out: list[str] = []
+    for label in labels:
+        unique, n = label, 1
+        while unique in out:
+            n += 1
+            unique = f"{label} #{n}"
+        out.append(unique)
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _add_deltas(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Append `delta <label>` columns (run − first run) for every run after the first."""
+    first = labels[0]
+    for label in labels[1:]:
+        frame[f"delta {label}"] = frame[label] - frame[first]
+    return frame
+
+
+def headline_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """One row per headline figure: label, unit, value per run (in the unit shown), deltas
+    against the first run and relative deltas (share)."""
+    rows = []
+    for key, label, unit, scale in HEADLINE:
+        row: dict[str, object] = {"figure": key, "label": label, "unit": unit, "scale": scale}
+        for run, name in zip(runs, labels, strict=True):
+            v = _number(run.summary.get(key))
+            row[name] = None if v is None else v * scale
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for name in labels:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    frame = _add_deltas(frame, labels)
+    first = frame[labels[0]]
+    for name in labels[1:]:
+        base = first.abs().where(first.abs() > 0)
+        frame[f"relative delta {name}"] = frame[f"delta {name}"] / base
+    return frame
+
+
+def cost_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Cost terms [M yuan/yr] × runs (outer join; blank: the run has no such term)."""
+    parts = []
+    for run, name in zip(runs, labels, strict=True):
+        costs = run.table("costs")
+        if not costs.empty:
+            parts.append(costs.groupby("term", sort=False)["cost_myuan"].sum().rename(name))
+    if not parts:
+        return pd.DataFrame(columns=["term", *labels])
+    frame = pd.concat(parts, axis=1).reindex(columns=labels)
+    frame.index.name = "term"
+    total = frame.sum(axis=0, min_count=1).rename("total")
+    frame = pd.concat([frame, total.to_frame().T])
+    frame.index.name = "term"
+    return _add_deltas(frame.reset_index(), labels)
+
+
+def capacity_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Capacities per site: rows (site, quantity) for IT capacity (total and per cooling
+    technology), PV, wind, battery power and energy; one column per run, then deltas.
+    Blank: the site is not in that run."""
+    quantities: list[str] = []
+    for run in runs:
+        sites = run.table("sites")
+        for col in [
+            "it_capacity_mw",
+            *charts.cooling_columns(sites).values(),
+            *CAPACITY_COLUMNS[1:],
+        ]:
+            if col in sites and col not in quantities:
+                quantities.append(col)
+    parts = []
+    for run, name in zip(runs, labels, strict=True):
+        sites = run.table("sites")
+        if sites.empty:
+            continue
+        cols = [c for c in quantities if c in sites]
+        long = sites.melt(id_vars="site", value_vars=cols, var_name="quantity", value_name=name)
+        parts.append(long.set_index(["site", "quantity"])[name])
+    if not parts:
+        return pd.DataFrame(columns=["site", "quantity", *labels])
+    frame = pd.concat(parts, axis=1).reindex(columns=labels)
+    order = {q: i for i, q in enumerate(quantities)}
+    frame = frame.reset_index()
+    frame["_q"] = frame["quantity"].map(order)
+    sites_order = _first_seen([s for run in runs for s in run.table("sites").get("site", [])])
+    frame["_s"] = frame["site"].map({s: i for i, s in enumerate(sites_order)})
+    frame = frame.sort_values(["_q", "_s"]).drop(columns=["_q", "_s"]).reset_index(drop=True)
+    return _add_deltas(frame, labels)
+
+
+def _first_seen(items: list[object]) -> list[object]:
+    out: list[object] = []
+    seen: set[object] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def routing_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Served MW per route (region, workload_class, site) × runs, then deltas. A route a run
+    does not use counts as 0 MW; blank only when the run has no routing table at all."""
+    keys = ["region", "workload_class", "site"]
+    parts = []
+    for run, name in zip(runs, labels, strict=True):
+        routing = run.table("routing")
+        if routing.empty or not set(keys) <= set(routing.columns):
+            continue
+        parts.append(routing.groupby(keys, sort=False)["served_mw"].sum().rename(name))
+    if not parts:
+        return pd.DataFrame(columns=[*keys, *labels])
+    frame = pd.concat(parts, axis=1).reindex(columns=labels)
+    for run, name in zip(runs, labels, strict=True):
+        if "routing" in run.tables:
+            frame[name] = frame[name].fillna(0.0)
+    frame = frame.reset_index().sort_values(keys, kind="stable").reset_index(drop=True)
+    return _add_deltas(frame, labels)
+
+
+def zone_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Compute served [MW] by the zone of the serving site × runs."""
+    parts = []
+    for run, name in zip(runs, labels, strict=True):
+        routing = run.table("routing")
+        if routing.empty or "zone" not in routing:
+            continue
+        parts.append(routing.groupby("zone", sort=False)["served_mw"].sum().rename(name))
+    if not parts:
+        return pd.DataFrame(columns=labels)
+    frame = pd.concat(parts, axis=1).reindex(columns=labels).fillna(0.0)
+    order = [z for z in ("west", "central", "east") if z in frame.index]
+    frame = frame.reindex(order + [z for z in frame.index if z not in order])
+    frame.index.name = "zone"
+    return frame
+
+
+def supply_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Totals over all sites: PV [MW], wind [MW], battery energy [MWh] × runs."""
+    rows = {}
+    for key in ("pv_mw", "wind_mw", "battery_mwh"):
+        rows[key] = [_number(r.summary.get(key)) for r in runs]
+    frame = pd.DataFrame(rows, index=labels).T
+    frame.index.name = "quantity"
+    return frame
+
+
+def _key_columns(sheet: str, frame: pd.DataFrame) -> list[str]:
+    """Header texts of a raw input table's key (schema key; key-value sheets: `key`)."""
+    from planner.inputs.schema import BY_NAME
+
+    spec = BY_NAME.get(sheet)
+    if spec is not None and spec.kind == "keyvalue":
+        return ["key"] if "key" in frame.columns else list(frame.columns[:1])
+    if spec is not None and spec.key:
+        headers = []
+        for name in spec.key:
+            try:
+                header = spec.column(name).header
+            except StopIteration:
+                header = name
+            if header in frame.columns:
+                headers.append(header)
+        if headers:
+            return headers
+    return list(frame.columns[:1])
+
+
+def _norm(value: object) -> object:
+    """A raw input cell comparable across runs: numbers as rounded floats, text stripped."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        f = float(value)
+        if math.isnan(f):
+            return None
+        return float(f"{f:.12g}")
+    text = str(value).strip()
+    if text == "":
+        return None
+    try:
+        return float(f"{float(text):.12g}")
+    except ValueError:
+        return text.lower() if text.lower() in ("true", "false") else text
+
+
+def inputs_diff(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """Input cells that differ between runs: sheet, key, column, then the value in each run
+    (`(no row)` when the run's table lacks the row, `(no sheet)` when it lacks the sheet).
+    First rows (sheet `(run)`): the scenario, time resolution and MIP mode when they differ."""
+    sheets = _first_seen([name for run in runs for name in run.inputs])
+    rows: list[dict[str, object]] = []
+    for item in ("scenario", "time", "mip"):
+        values = [
+            r.scenario if item == "scenario" else (r.summary.get("options") or {}).get(item)
+            for r in runs
+        ]
+        if item == "time":
+            values = [r.summary.get("time", v) for r, v in zip(runs, values, strict=True)]
+        if len({repr(_norm(v)) for v in values}) > 1:
+            row = {"sheet": "(run)", "key": item, "column": "option"}
+            row.update({name: _cell(v) for name, v in zip(labels, values, strict=True)})
+            rows.append(row)
+    for sheet in sheets:
+        frames = [run.inputs.get(sheet) for run in runs]
+        present = [f for f in frames if f is not None and not f.empty]
+        if not present:
+            continue
+        keys = _key_columns(sheet, present[0])
+        indexed: list[pd.DataFrame | None] = []
+        for frame in frames:
+            if frame is None or frame.empty or not set(keys) <= set(frame.columns):
+                indexed.append(None)
+                continue
+            f = frame.copy()
+            f["_key"] = ["/".join("" if v is None else str(v) for v in t) for t in f[keys].values]
+            indexed.append(f.drop_duplicates("_key").set_index("_key"))
+        all_keys = _first_seen([k for f in indexed if f is not None for k in f.index])
+        columns = _first_seen(
+            [c for f in indexed if f is not None for c in f.columns if c not in keys]
+        )
+        for key in all_keys:
+            for col in columns:
+                values = []
+                for f in indexed:
+                    if f is None:
+                        values.append("(no sheet)")
+                    elif key not in f.index:
+                        values.append("(no row)")
+                    elif col not in f.columns:
+                        values.append(None)
+                    else:
+                        values.append(f.at[key, col])
+                if len({repr(_norm(v)) for v in values}) > 1:
+                    row: dict[str, object] = {"sheet": sheet, "key": key, "column": col}
+                    row.update({name: _cell(v) for name, v in zip(labels, values, strict=True)})
+                    rows.append(row)
+    return pd.DataFrame(rows, columns=["sheet", "key", "column", *labels], dtype=object)
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def runs_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
+    """What each run is: folder, case, scenario, time, options, status, created, versions."""
+    rows = []
+    for run, label in zip(runs, labels, strict=True):
+        m = run.manifest or {}
+        options = m.get("options") or run.summary.get("options") or {}
+        rows.append(
+            {
+                "run": label,
+                "folder": str(run.folder),
+                "case": run.summary.get("case"),
+                "scenario": run.scenario,
+                "time": run.summary.get("time"),
+                "mip": options.get("mip"),
+                "status": run.summary.get("status"),
+                "created_utc": m.get("created_utc"),
+                "dcplan": (m.get("versions") or {}).get("dcplan"),
+                "inputs_sha256": (m.get("inputs_sha256") or run.summary.get("inputs_sha256")),
+            }
+        )
+    return pd.DataFrame(rows, dtype=object)
+
+
+@dataclass
+class Comparison:
+    """Every comparison table (DataFrames with units in column names or a unit column)."""
+
+    runs: list[RunFolder]
+    labels: list[str]
+    overview: pd.DataFrame
+    headline: pd.DataFrame
+    costs: pd.DataFrame
+    capacity: pd.DataFrame
+    routing: pd.DataFrame
+    zones: pd.DataFrame
+    supply: pd.DataFrame
+    inputs: pd.DataFrame
+
+    def sheets(self) -> list[Sheet]:
+        """comparison.xlsx sheets: (name, frame, number format kind)."""
+        return [
+            ("runs", self.overview, False),
+            ("headline", self.headline.drop(columns=["scale"]), "number"),
+            ("costs_myuan", self.costs, "money"),
+            ("capacity", self.capacity, "power"),
+            ("routing_served_mw", self.routing, "power"),
+            ("served_by_zone_mw", self.zones.reset_index(), "power"),
+            ("inputs_differ", self.inputs, False),
+        ]
+
+
+def compare(folders: list[Path]) -> Comparison:
+    """Load and compare results folders; raises CompareError listing every problem."""
+    folders = [Path(f) for f in folders]
+    problems = check_folders(folders)
+    if problems:
+        raise CompareError(problems)
+    runs = [load_run(f) for f in folders]
+    labels = run_labels(runs)
+    return Comparison(
+        runs=runs,
+        labels=labels,
+        overview=runs_table(runs, labels),
+        headline=headline_table(runs, labels),
+        costs=cost_table(runs, labels),
+        capacity=capacity_table(runs, labels),
+        routing=routing_table(runs, labels),
+        zones=zone_table(runs, labels),
+        supply=supply_table(runs, labels),
+        inputs=inputs_diff(runs, labels),
+    )
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def _differs(frame: pd.DataFrame, labels: list[str], tolerance: float) -> pd.DataFrame:
+    deltas = [f"delta {label}" for label in labels[1:]]
+    if frame.empty or not deltas:
+        return frame
+    values = frame[labels]
+    spread = values.max(axis=1) - values.min(axis=1)
+    missing = values.isna().any(axis=1) & values.notna().any(axis=1)
+    return frame[(spread.abs() > tolerance) | missing]
+
+
+@dataclass
+class HeadlineRow:
+    """One headline figure across runs, formatted for the page."""
+
+    key: str
+    label: str
+    unit: str
+    cells: list[tuple[str, str, str, str]]  # (run, value text, delta text, css class)
+
+
+def _headline_rows(headline: pd.DataFrame, labels: list[str]) -> list[HeadlineRow]:
+    rows = []
+    for r in headline.to_dict("records"):
+        decimals = 3 if r["figure"] == "pue_avg" else (2 if r["unit"] == "million m3/yr" else 1)
+        cells = []
+        for i, label in enumerate(labels):
+            value = r[label]
+            text = "–" if value is None or pd.isna(value) else f"{value:,.{decimals}f}"
+            delta, cls = "", ""
+            if i > 0:
+                d = r[f"delta {label}"]
+                rel = r[f"relative delta {label}"]
+                if d is not None and not pd.isna(d):
+                    delta = f"{d:+,.{decimals}f}"
+                    if rel is not None and not pd.isna(rel):
+                        delta += f" ({rel:+.1%})"
+                    cls = "pos" if d > 0 else ("neg" if d < 0 else "")
+            cells.append((label, text, delta, cls))
+        rows.append(HeadlineRow(r["figure"], r["label"], r["unit"], cells))
+    return rows
+
+
+def _table(frame: pd.DataFrame, kind: str | None = None) -> HtmlTable | None:
+    return html_table(frame, kind=kind) if not frame.empty else None
+
+
+def comparison_context(c: Comparison) -> dict:
+    """Everything comparison.html shows."""
+    figs = {}
+
+    def add(fig_id: str, fig) -> None:
+        figs[fig_id] = charts.figure_block(fig, fig_id)
+
+    headline_plot = c.headline[c.headline["figure"].isin([h[0] for h in HEADLINE[:6]])]
+    add("fig-headline", charts.compare_headline(headline_plot, c.labels))
+    if not c.costs.empty:
+        costs = c.costs[c.costs["term"] != "total"].set_index("term")[c.labels]
+        costs = costs[(costs.fillna(0).abs() > 1e-9).any(axis=1)]
+        add("fig-costs", charts.compare_costs(costs, c.labels))
+    it = c.capacity[c.capacity["quantity"] == "it_capacity_mw"] if not c.capacity.empty else None
+    if it is not None and len(it):
+        add("fig-capacity", charts.compare_capacity(it.set_index("site")[c.labels], c.labels))
+    if not c.zones.empty:
+        add("fig-zones", charts.compare_zones(c.zones, c.labels))
+    add("fig-supply", charts.compare_supply(c.supply, c.labels))
+    capacity = _differs(c.capacity, c.labels, 0.05)
+    routing = _differs(c.routing, c.labels, 0.05)
+    return {
+        "title": " vs ".join(c.labels),
+        "labels": c.labels,
+        "first": c.labels[0],
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        "overview": _table(
+            c.overview.assign(
+                inputs_sha256=c.overview["inputs_sha256"].map(
+                    lambda h: f"{h[:12]}…" if isinstance(h, str) else h
+                )
+            )
+        ),
+        "headline": _headline_rows(c.headline, c.labels),
+        "costs": _table(c.costs, "money"),
+        "capacity": _table(capacity, "power"),
+        "capacity_total": len(c.capacity),
+        "routing": _table(routing, "power"),
+        "routing_total": len(c.routing),
+        "inputs": _table(c.inputs),
+        "figs": figs,
+        "plotly_js": charts.plotly_js(),
+        "render_script": charts.RENDER_SCRIPT,
+        "version": __version__,
+    }
+
+
+def render_comparison(c: Comparison) -> str:
+    """comparison.html text."""
+    return environment().get_template("comparison.html.j2").render(**comparison_context(c))
+
+
+def default_out_dir(root: Path = RESULTS_DIR) -> Path:
+    """results/compare-<UTC timestamp> (a suffix when taken)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = root / f"compare-{stamp}"
+    target, n = base, 1
+    while target.exists():
+        n += 1
+        target = base.with_name(f"{base.name}-{n}")
+    return target
+
+
+def write_comparison(folders: list[Path], out: Path | None = None, overwrite: bool = False) -> Path:
+    """Compare the folders and write comparison.html and comparison.xlsx into `out`
+    atomically (temporary folder, then rename). Raises CompareError (bad folders) or
+    FileExistsError (`out` exists and overwrite is False)."""
+    comparison = compare(folders)
+    target = Path(out) if out is not None else default_out_dir()
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} exists; use --overwrite to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f"{TEMP_PREFIX}{target.name}-{os.getpid()}"
+    if temp.exists():
+        shutil.rmtree(temp)
+    temp.mkdir()
+    try:
+        (temp / "comparison.html").write_text(render_comparison(comparison), encoding="utf-8")
+        write_workbook(temp / "comparison.xlsx", comparison.sheets())
+        if target.exists():
+            shutil.rmtree(target)
+        temp.rename(target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target
