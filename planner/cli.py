@@ -235,7 +235,10 @@ def scenarios(case: Annotated[Path, typer.Argument()] = DEFAULT_CASE) -> None:
 
 
 @app.command()
-def report(run_dir: Annotated[Path, typer.Argument(help="A results folder.")]) -> None:
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A results folder.")],
+    site: Annotated[str | None, typer.Option(help="Site for the dispatch charts.")] = None,
+) -> None:
     """Rebuild report.html of a results folder from its saved files (no solve)."""
     from planner.report import write_report
     from planner.writers import verify_manifest
@@ -245,7 +248,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A results folder.")]) -
         for p in problems:
             console.print(f"[red]error:[/] {p}")
         raise typer.Exit(EXIT_INPUT)
-    path = write_report(run_dir)
+    path = write_report(run_dir, site=site)
     out.print(f"report: {path}")
 
 

@@ -155,12 +155,14 @@ def write_run(
 
             write_results_workbook(solved.results, solved.case, temp / "results.xlsx")
         (temp / "run.log").write_text(_run_log(solved), encoding="utf-8")
-        write_report(temp)
         timings = {**solved.timings, "write": round(time.perf_counter() - write_start, 4)}
         if started is not None:
             timings["total"] = round(time.perf_counter() - started, 4)
         manifest = _manifest(solved, options, timings, command, case_path, temp)
         write_json(manifest, temp / MANIFEST)
+        # the report shows the manifest (versions, times, status), so it comes last; it is
+        # not hashed because `dcplan report` may rebuild it
+        write_report(temp)
         if target.exists():
             if not overwrite:
                 raise FileExistsError(f"{target} exists; use --overwrite to replace it")
@@ -265,8 +267,6 @@ def verify_manifest(folder: Path) -> list[str]:
     problems = []
     for name, digest in manifest.get("files", {}).items():
         file = folder / name
-        if name == "report.html":
-            continue  # the report may be rebuilt by `dcplan report`
         if not file.is_file():
             problems.append(f"{file}: listed in the manifest but missing")
         elif sha256_file(file) != digest:
