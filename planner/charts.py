@@ -306,7 +306,11 @@ def site_map(
     biggest = float(cap.max()) if len(cap) else 0.0
     for zone, group in site_xy.groupby("zone", sort=False):
         c = cap.reindex(group.index)
-        size = 8 + 34 * np.sqrt(c / biggest) if biggest > 0 else pd.Series(8.0, index=c.index)
+        size = (
+            8 + 34 * np.sqrt(c.clip(lower=0) / biggest)
+            if biggest > 0
+            else pd.Series(8.0, index=c.index)
+        )
         fig.add_trace(
             go.Scatter(
                 x=rounded(group["lon"], 3),

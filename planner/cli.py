@@ -107,7 +107,7 @@ def run(
     ] = None,
     time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
     mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
-    time_limit: Annotated[float | None, typer.Option(help="Solver time limit [s].")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit (seconds).")] = None,
     gap: Annotated[float | None, typer.Option(help="Relative MIP gap.")] = None,
     threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,

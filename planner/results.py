@@ -17,6 +17,7 @@ from planner.solve import SolveOutcome
 
 HOURS_PER_YEAR = 8760.0
 EPS = 1e-6
+SNAP = 1e-9
 
 
 @dataclass
@@ -51,9 +52,9 @@ def _values(var, names: list[str]) -> pd.Series:
         if len(names) > 1
         else pd.Index(list(data), name=names[0])
     )
-    return pd.Series(
-        np.array([0.0 if v is None else v for v in data.values()], dtype=float), index=index
-    )
+    values = np.array([0.0 if v is None else v for v in data.values()], dtype=float)
+    values[np.abs(values) < SNAP] = 0.0  # solver noise such as -2e-13 MW reads as 0
+    return pd.Series(values, index=index)
 
 
 def _site_time(var, data: ModelData) -> pd.DataFrame:

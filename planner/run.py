@@ -54,6 +54,7 @@ class Solved:
     results: Results | None
     timings: dict[str, float] = field(default_factory=dict)
     explanation: dict | None = None
+    solver: ModelSolver | None = None  # loaded; change mutable Params and .solve() again
 
 
 Phase = Callable[[str], None]
@@ -100,7 +101,7 @@ def solve_case(
         from planner.diagnose import explain_infeasibility
 
         explanation = timed("diagnose", lambda: explain_infeasibility(data, options))
-    return Solved(case, data, model, outcome, results, timings, explanation)
+    return Solved(case, data, model, outcome, results, timings, explanation, solver)
 
 
 def run(

@@ -1,0 +1,355 @@
+"""Sweep commands of the CLI: `dcplan sweep CASE --vary …` and `dcplan pareto CASE …`.
+
+Registered by `planner.cli` through `register(app)`. Bad arguments or inputs are printed as
+messages with exit code 2, never a traceback. A finished sweep exits 0 when every point has a
+solution, 1 when some point is infeasible or unbounded, 3 when some point failed (each is
+recorded in sweep.csv with its reason).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+EXIT_INPUT = 2
+_console = Console(stderr=True)
+_out = Console()
+
+DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
+
+
+def _fail(lines: list[str], as_json: bool = False) -> None:
+    if as_json:
+        _out.print_json(json.dumps({"errors": lines}))
+    else:
+        for line in lines:
+            _console.print(f"[red]error:[/] {escape(line)}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _input_problem_lines(exc: Exception) -> list[str]:
+    from planner.inputs.errors import InputErrors
+
+    if isinstance(exc, InputErrors):
+        return [str(p) for p in exc.errors] or [str(exc)]
+    problems = getattr(exc, "problems", None)
+    if isinstance(problems, list) and problems:
+        return [str(p) for p in problems]
+    return [str(exc)]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=_console,
+    )
+
+
+def _fmt(value: object, digits: str = ",.1f", factor: float = 1.0) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        return format(float(value) * factor, digits)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def sweep(
+    case: Annotated[
+        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
+    ] = DEFAULT_CASE,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="PARAM=v1,v2,… (repeatable). PARAM: a Settings/Policy key (carbon_price), "
+            "Sheet.key, or Sheet.row.column (Sites.zhongwei.grid_price). A value start:stop:step "
+            "expands to a range; 'blank' switches an optional input off.",
+        ),
+    ] = None,
+    zipped: Annotated[
+        bool, typer.Option("--zip", help="Pair the lists (i-th values together), no grid.")
+    ] = False,
+    scenario: Annotated[str | None, typer.Option(help="Base scenario of every point.")] = None,
+    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
+    mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Solver time limit per point, in seconds.")
+    ] = None,
+    gap: Annotated[float | None, typer.Option(help="Relative MIP gap.")] = None,
+    threads: Annotated[int | None, typer.Option(help="Solver threads per point.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Solve points in N local worker processes (Dask).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler (tcp://host:8786)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Sweep folder (default results/<case>-<scenario>-sweep-<hash>; running the "
+            "same sweep again resumes it).",
+        ),
+    ] = None,
+    reuse: Annotated[
+        bool,
+        typer.Option(help="Re-use a built model across points when only parameters change."),
+    ] = True,
+    quiet: Annotated[bool, typer.Option(help="Print only the sweep folder.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep table as JSON.")] = False,
+) -> None:
+    """Solve the case for every combination of the varied inputs: one results folder per
+    point, sweep.csv and sweep.html with trade-off charts."""
+    from planner.inputs.errors import InputErrors
+    from planner.inputs.tables import CaseReadError
+    from planner.params import ParameterError
+    from planner.sweep import SweepInputError, SweepOptions, run_sweep
+
+    logging.basicConfig(level=logging.WARNING)
+    options = SweepOptions(
+        scenario=scenario,
+        time=time,
+        mip=mip,
+        time_limit=time_limit,
+        gap=gap,
+        threads=threads,
+        reuse=reuse,
+    )
+    show = not (quiet or as_json)
+    progress = _progress() if show else None
+    task = None
+
+    def on_event(kind: str, done: int, total: int, row: dict | None) -> None:
+        nonlocal task
+        if progress is None:
+            return
+        if task is None:
+            task = progress.add_task("points", total=total, last="")
+        last = ""
+        if row is not None:
+            state = "resumed" if kind == "skip" else row.get("status", "")
+            last = f"point {row.get('point')}: {state}"
+        progress.update(task, completed=done, last=escape(last))
+
+    try:
+        if progress is not None:
+            progress.start()
+        report = run_sweep(
+            case,
+            vary or [],
+            options,
+            out=out_dir,
+            zipped=zipped,
+            workers=workers,
+            scheduler=scheduler,
+            on_event=on_event,
+            command=" ".join(sys.argv),
+        )
+    except (InputErrors, CaseReadError, SweepInputError, ParameterError) as exc:
+        if progress is not None:
+            progress.stop()
+        _fail(_input_problem_lines(exc), as_json)
+    except (OSError, TimeoutError) as exc:
+        if progress is not None:
+            progress.stop()
+        where = f"scheduler {scheduler}" if scheduler else "the worker processes"
+        _fail([f"cannot run the sweep on {where}: {exc}"], as_json)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.stop()
+        _console.print(
+            "[yellow]interrupted:[/] finished points are kept; run the same command to resume"
+        )
+        raise typer.Exit(130) from None
+    if progress is not None:
+        progress.stop()
+    table = report.table
+    if as_json:
+        _out.print_json(
+            json.dumps(
+                {
+                    "folder": str(report.folder),
+                    "exit_code": report.exit_code,
+                    "solved": report.solved,
+                    "skipped": report.skipped,
+                    "failed": report.failed,
+                    "seconds": report.seconds,
+                    "points": json.loads(table.to_json(orient="records")),
+                }
+            )
+        )
+    elif quiet:
+        _out.print(escape(str(report.folder)))
+    else:
+        _out.print(_sweep_table(table, [label for label, *_ in report.points[0].settings]))
+        for _, row in table[table["reason"].fillna("").astype(str) != ""].iterrows():
+            _console.print(f"[red]point {row['point']}:[/] {escape(str(row['reason']))}")
+        _out.print(
+            f"{report.solved} solved, {report.skipped} resumed, {report.failed} without a "
+            f"solution, {report.seconds:.1f} s"
+        )
+        _out.print(f"table: {escape(str(report.folder / 'sweep.csv'))}")
+        _out.print(f"charts: {escape(str(report.folder / 'sweep.html'))}")
+    raise typer.Exit(report.exit_code)
+
+
+def _sweep_table(table, labels: list[str]) -> Table:
+    view = Table(title="sweep")
+    for column in ("point", *labels, "status"):
+        view.add_column(escape(column))
+    for column in ("cost [M yuan/yr]", "emissions [kt]", "west [%]", "green [%]", "PUE"):
+        view.add_column(escape(column), justify="right")
+    for _, row in table.iterrows():
+        view.add_row(
+            str(row["point"]),
+            *(
+                escape(_fmt(row[label], "g") if _number(row[label]) else str(row[label]))
+                for label in labels
+            ),
+            escape(str(row["status"])),
+            _fmt(row["objective_myuan"]),
+            _fmt(row["emissions_t"], factor=1e-3),
+            _fmt(row["west_share"], factor=100),
+            _fmt(row["green_share"], factor=100),
+            _fmt(row["pue_avg"], ".3f"),
+        )
+    return view
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def pareto(
+    case: Annotated[
+        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
+    ] = DEFAULT_CASE,
+    objectives: Annotated[
+        str, typer.Option(help="cost,emissions or cost,water.")
+    ] = "cost,emissions",
+    points: Annotated[int, typer.Option(help="Points on the front, both ends included.")] = 8,
+    scenario: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
+    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Solver time limit per solve, in seconds.")
+    ] = None,
+    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+    write_points: Annotated[
+        bool, typer.Option(help="Write a results folder for each point of the front.")
+    ] = True,
+    quiet: Annotated[bool, typer.Option(help="Print only the output folder.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the front as JSON.")] = False,
+) -> None:
+    """Epsilon-constraint Pareto front: least annual cost for a ladder of caps between the
+    least-cost and the least-emissions (or least-water) plans; pareto.csv and pareto.html."""
+    from planner.inputs.errors import InputErrors
+    from planner.inputs.tables import CaseReadError
+    from planner.pareto import ParetoOptions, parse_objectives, run_pareto
+
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        secondary = parse_objectives(objectives)
+        if points < 2:
+            raise ValueError(f"--points must be at least 2, not {points}")
+    except ValueError as exc:
+        _fail([str(exc)], as_json)
+    options = ParetoOptions(
+        secondary=secondary,
+        points=points,
+        scenario=scenario,
+        time=time,
+        time_limit=time_limit,
+        threads=threads,
+    )
+    show = not (quiet or as_json)
+    progress = _progress() if show else None
+    task = progress.add_task("solves", total=points + 1, last="") if progress else None
+
+    def on_point(label: str, done: int, total: int) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, completed=done, last=escape(label))
+
+    try:
+        if progress is not None:
+            progress.start()
+        report = run_pareto(
+            case,
+            options,
+            out=out_dir,
+            write_points=write_points,
+            on_point=on_point,
+            command=" ".join(sys.argv),
+        )
+    except (InputErrors, CaseReadError, ValueError, FileExistsError) as exc:
+        if progress is not None:
+            progress.stop()
+        _fail(_input_problem_lines(exc), as_json)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.stop()
+        _console.print("[yellow]interrupted[/]")
+        raise typer.Exit(130) from None
+    if progress is not None:
+        progress.stop()
+    table = report.table
+    objective = report.result.secondary
+    if as_json:
+        _out.print_json(
+            json.dumps(
+                {
+                    "folder": str(report.folder),
+                    "exit_code": report.exit_code,
+                    "points": json.loads(table.to_json(orient="records")),
+                }
+            )
+        )
+    elif quiet:
+        _out.print(escape(str(report.folder)))
+    else:
+        view = Table(title=f"Pareto front: cost vs {objective.name}")
+        for column in (
+            "point",
+            "kind",
+            "cost [M yuan/yr]",
+            "emissions [kt]",
+            "water [million m3]",
+            f"shadow price [{objective.price_unit}]",
+            "status",
+        ):
+            view.add_column(escape(column))
+        for _, row in table.iterrows():
+            view.add_row(
+                str(row["point"]) + (" (knee)" if row["knee"] else ""),
+                escape(str(row["kind"])),
+                _fmt(row["cost_myuan"]),
+                _fmt(row["emissions_t"], factor=1e-3),
+                _fmt(row["water_m3"], ".2f", factor=1e-6),
+                _fmt(row[objective.price_column], ",.0f"),
+                escape(str(row["status"])),
+            )
+        _out.print(view)
+        _out.print(f"table: {escape(str(report.folder / 'pareto.csv'))}")
+        _out.print(f"charts: {escape(str(report.folder / 'pareto.html'))}")
+    raise typer.Exit(report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sweep` and `pareto` to the dcplan CLI."""
+    app.command("sweep")(sweep)
+    app.command("pareto")(pareto)

@@ -1,0 +1,478 @@
+"""Pareto fronts of annual cost against emissions (or water) by the epsilon-constraint method.
+
+On one built model (re-solved after changing mutable Params, never rebuilt):
+1. least cost: the planner's objective (annual cost, M yuan/yr) → cost_min, S_max (the
+   secondary objective S, emissions [t CO2/yr] or water [m3/yr], of the least-cost plan);
+2. least S: minimise S alone → S_min; then minimise cost with S ≤ S_min·(1 + tolerance)
+   (lexicographic: the cheapest of the plans with least S, not an arbitrary one);
+3. a ladder of caps between S_max and S_min, evenly spaced: minimise cost with S ≤ cap.
+The components added to the model: `pareto_cost_weight`, `pareto_secondary_weight` (mutable
+weights of one objective `pareto_objective` = w_c · annual cost + w_s · S; the model's own
+`total_cost` is deactivated), and `pareto_cap_limit`: S ≤ `pareto_cap` (a mutable Param; a cap
+of 1e20 or more means none, as HiGHS reads such a bound as infinite).
+
+The dual of `pareto_cap_limit` [M yuan per t or m3] times 1e6 is the shadow price of the cap
+[yuan/t CO2 or yuan/m3]: what one unit less of S costs at that point of the front, on top of
+any carbon price already in the cost. The knee is the point farthest from the chord between
+the two ends of the front, with cost and S each scaled to [0, 1].
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.inputs.case import Case, load_case
+from planner.run import RunOptions, Solved
+
+NO_CAP = 1e20  # HiGHS reads bounds of 1e20 or more as infinite
+PARETO_CSV = "pareto.csv"
+PARETO_HTML = "pareto.html"
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A secondary objective: its summary column, unit, and the unit of its shadow price."""
+
+    name: str
+    column: str
+    unit: str
+    price_column: str
+    price_unit: str
+    label: str
+
+
+OBJECTIVES: dict[str, Objective] = {
+    "emissions": Objective(
+        "emissions",
+        "emissions_t",
+        "t CO2/yr",
+        "carbon_shadow_price_yuan_per_t",
+        "yuan/t CO2",
+        "Emissions",
+    ),
+    "water": Objective(
+        "water", "water_m3", "m3/yr", "water_shadow_price_yuan_per_m3", "yuan/m3", "Water use"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ParetoOptions:
+    """secondary: 'emissions' or 'water'. points: points on the front, both ends included
+    (≥ 2). tolerance: relative slack on S_min for the least-S plan [-]. time, time_limit
+    [s], threads: as for a run."""
+
+    secondary: str = "emissions"
+    points: int = 8
+    scenario: str | None = None
+    time: str | None = None
+    time_limit: float | None = None
+    threads: int | None = None
+    tolerance: float = 1e-6
+
+    def run_options(self) -> RunOptions:
+        return RunOptions(
+            scenario=self.scenario,
+            time=self.time,
+            time_limit=self.time_limit,
+            threads=self.threads,
+        )
+
+
+def parse_objectives(text: str) -> str:
+    """'cost,emissions' → 'emissions'; 'cost,water' → 'water'. Raises ValueError."""
+    names = [t.strip().lower() for t in text.split(",") if t.strip()]
+    others = [n for n in names if n != "cost"]
+    if len(names) != 2 or "cost" not in names or len(others) != 1 or others[0] not in OBJECTIVES:
+        raise ValueError(
+            f"--objectives '{text}': expected cost and one of {', '.join(OBJECTIVES)} "
+            "(e.g. cost,emissions)"
+        )
+    return others[0]
+
+
+def secondary_expression(m: pyo.ConcreteModel, name: str):
+    """S as a Pyomo expression: emissions [t CO2/yr] or water [m3/yr]."""
+    if name == "emissions":
+        return m.emissions_t
+    if name == "water":
+        return sum(m.water_m3[s] for s in m.S)
+    raise ValueError(f"unknown secondary objective '{name}'")
+
+
+def add_pareto(m: pyo.ConcreteModel, name: str) -> None:
+    """Add the weighted objective and the cap on S (see the module docstring)."""
+    secondary = secondary_expression(m, name)
+    m.pareto_cost_weight = pyo.Param(initialize=1.0, mutable=True)
+    m.pareto_secondary_weight = pyo.Param(initialize=0.0, mutable=True)
+    m.pareto_cap = pyo.Param(initialize=NO_CAP, mutable=True)
+    m.pareto_cap_limit = pyo.Constraint(expr=secondary <= m.pareto_cap)
+    m.total_cost.deactivate()
+    m.pareto_objective = pyo.Objective(
+        expr=m.pareto_cost_weight * m.total_cost.expr + m.pareto_secondary_weight * secondary,
+        sense=pyo.minimize,
+    )
+
+
+@dataclass
+class FrontPoint:
+    """One solved point: kind ('least_cost', 'cap', 'least_<S>'), the cap on S (None:
+    none), the run in memory (model None), and the shadow price of the cap."""
+
+    kind: str
+    cap: float | None
+    solved: Solved
+    shadow_price: float
+
+
+@dataclass
+class ParetoResult:
+    """The front (one row per point, pareto.csv) and the solved points."""
+
+    table: pd.DataFrame
+    points: list[FrontPoint]
+    secondary: Objective
+    seconds: float
+
+    @property
+    def exit_code(self) -> int:
+        """0 every point solved; 1 least-cost infeasible (no front); 3 a point failed."""
+        if not self.points:
+            return 3
+        first = self.points[0].solved.outcome
+        if not first.has_solution:
+            return first.exit_code
+        return 0 if all(p.solved.outcome.has_solution for p in self.points) else 3
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(label: str, done: int, total: int) -> None:
+    return None
+
+
+def pareto_front(
+    case: Case, options: ParetoOptions | None = None, on_point: Progress = _silent
+) -> ParetoResult:
+    """Solve the front of `case` (see the module docstring)."""
+    from models.build import BuildOptions, build
+    from planner.prepare import prepare
+    from planner.results import collect
+    from planner.solve import ModelSolver, SolveOptions
+
+    options = options or ParetoOptions()
+    if options.points < 2:
+        raise ValueError(f"--points must be at least 2, not {options.points}")
+    objective = OBJECTIVES[options.secondary]
+    started = time.perf_counter()
+    total = options.points + 1
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 4)
+        clock = now
+
+    data = prepare(case, options.time)
+    lap("prepare")
+    m = build(data, BuildOptions())
+    add_pareto(m, options.secondary)
+    lap("build")
+    solver = ModelSolver(m, SolveOptions(time_limit=options.time_limit, threads=options.threads))
+    solver.load()
+    lap("load")
+    run_options = {**options.run_options().as_dict(), "time": data.time.mode}
+    secondary = secondary_expression(m, options.secondary)
+
+    def solve(kind: str, cap: float | None, cost_weight: float = 1.0) -> FrontPoint:
+        m.pareto_cost_weight.set_value(cost_weight)
+        m.pareto_secondary_weight.set_value(1.0 - cost_weight)
+        m.pareto_cap.set_value(NO_CAP if cap is None else cap)
+        outcome = solver.solve()
+        lap(f"solve {kind}")
+        results = None
+        price = float("nan")
+        if outcome.has_solution and cost_weight > 0:
+            results = collect(m, data, outcome, run_options)
+            dual = outcome.duals.get(m.pareto_cap_limit)
+            price = 0.0 if cap is None or dual is None else max(0.0, -float(dual) * 1e6)
+        solved = Solved(case, data, None, replace(outcome, duals={}), results, dict(timings), None)
+        return FrontPoint(kind, cap, solved, price)
+
+    points: list[FrontPoint] = []
+    least_cost = solve("least_cost", None)
+    points.append(least_cost)
+    on_point("least cost", 1, total)
+    if not least_cost.solved.outcome.has_solution:
+        if least_cost.solved.outcome.status.startswith("infeasible"):
+            from planner.diagnose import explain_infeasibility
+
+            least_cost.solved.explanation = explain_infeasibility(data, options.run_options())
+        return ParetoResult(_front_table(points, objective), points, objective, _since(started))
+    s_max = float(pyo.value(secondary))
+    lowest = solve(f"min_{objective.name}", None, cost_weight=0.0)
+    on_point(f"least {objective.name}", 2, total)
+    if not lowest.solved.outcome.has_solution:
+        lowest.kind = f"least_{objective.name}"
+        points.append(lowest)
+        return ParetoResult(_front_table(points, objective), points, objective, _since(started))
+    s_min = float(pyo.value(secondary))
+    end_cap = s_min + options.tolerance * max(abs(s_min), 1.0)
+    caps = list(np.linspace(s_max, end_cap, options.points)[1:-1]) if s_max > end_cap else []
+    for i, cap in enumerate(caps):
+        points.append(solve("cap", float(cap)))
+        on_point(f"cap {cap:,.0f} {objective.unit}", 3 + i, total)
+    points.append(solve(f"least_{objective.name}", end_cap))
+    on_point(f"least {objective.name}", total, total)
+    return ParetoResult(_front_table(points, objective), points, objective, _since(started))
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _front_table(points: list[FrontPoint], objective: Objective) -> pd.DataFrame:
+    rows = []
+    for i, point in enumerate(points):
+        outcome = point.solved.outcome
+        summary = point.solved.results.summary if point.solved.results is not None else {}
+        rows.append(
+            {
+                "point": i,
+                "kind": point.kind,
+                f"cap_{objective.column}": point.cap,
+                "cost_myuan": summary.get("objective_myuan"),
+                "emissions_t": summary.get("emissions_t"),
+                "water_m3": summary.get("water_m3"),
+                objective.price_column: point.shadow_price,
+                "green_share": summary.get("green_share"),
+                "west_share": summary.get("west_share"),
+                "pue_avg": summary.get("pue_avg"),
+                "status": outcome.status,
+                "knee": False,
+                "folder": "",
+            }
+        )
+    table = pd.DataFrame(rows)
+    knee = knee_index(table["cost_myuan"], table[objective.column])
+    if knee is not None:
+        table.loc[knee, "knee"] = True
+    return table
+
+
+def knee_index(cost: pd.Series, secondary: pd.Series) -> int | None:
+    """Index of the point farthest from the chord between the front's two ends (cost and S
+    scaled to [0, 1]); None with fewer than 3 solved points or a flat front."""
+    frame = pd.DataFrame({"c": cost, "s": secondary}).dropna()
+    if len(frame) < 3:
+        return None
+    c = (frame["c"] - frame["c"].min()) / max(frame["c"].max() - frame["c"].min(), 1e-12)
+    s = (frame["s"] - frame["s"].min()) / max(frame["s"].max() - frame["s"].min(), 1e-12)
+    (c0, s0), (c1, s1) = (c.iloc[0], s.iloc[0]), (c.iloc[-1], s.iloc[-1])
+    length = float(np.hypot(c1 - c0, s1 - s0))
+    if length < 1e-12:
+        return None
+    distance = np.abs((c1 - c0) * (s0 - s) - (c0 - c) * (s1 - s0)) / length
+    return int(distance.idxmax())
+
+
+@dataclass
+class ParetoReport:
+    """A written front: folder, table (pareto.csv) and the result in memory."""
+
+    folder: Path
+    table: pd.DataFrame
+    result: ParetoResult
+
+    @property
+    def exit_code(self) -> int:
+        return self.result.exit_code
+
+
+def run_pareto(
+    case_path: Path | str,
+    options: ParetoOptions | None = None,
+    out: Path | None = None,
+    write_points: bool = True,
+    on_point: Progress = _silent,
+    command: str = "",
+) -> ParetoReport:
+    """Load the case, solve the front, write each point's results folder (optional),
+    pareto.csv and pareto.html into `out` (default results/<case>-<scenario>-pareto-<S>)."""
+    from planner.sweep import write_table
+    from planner.writers import write_run
+
+    options = options or ParetoOptions()
+    case_path = Path(case_path)
+    if options.time is not None:
+        from planner.timeseries import parse_time_option
+
+        parse_time_option(options.time)
+    case = load_case(case_path, options.scenario)
+    folder = Path(out) if out is not None else _default_dir(case, options)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = pareto_front(case, options, on_point)
+    table = result.table
+    if write_points:
+        run_options = options.run_options()
+        for i, point in enumerate(result.points):
+            name = f"{i:02d}_{point.kind}"
+            write_run(
+                point.solved,
+                folder / "points" / name,
+                run_options,
+                overwrite=True,
+                command=command,
+                case_path=case_path,
+            )
+            table.loc[i, "folder"] = f"points/{name}"
+    write_table(table, folder / PARETO_CSV)
+    write_pareto_html(table, result.secondary, folder / PARETO_HTML, case)
+    return ParetoReport(folder, table, result)
+
+
+def _default_dir(case: Case, options: ParetoOptions, root: Path = Path("results")) -> Path:
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return root / f"{case.name}-{case.scenario}-pareto-{options.secondary}-{stamp}"
+
+
+def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
+    """The front (knee marked), and the shadow price of the cap along it."""
+    import plotly.graph_objects as go
+
+    from planner import charts
+    from planner.sweep import style
+
+    ok = table[table["cost_myuan"].notna()]
+    if ok.empty:
+        return []
+    scale, unit = (1e-3, "kt CO2/yr") if objective.name == "emissions" else (1e-6, "million m3/yr")
+    x = pd.to_numeric(ok[objective.column], errors="coerce") * scale
+    labels = [charts.esc(k.replace("_", " ")) for k in ok["kind"]]
+    front = go.Figure(
+        go.Scatter(
+            x=charts.rounded(x, 6),
+            y=charts.rounded(ok["cost_myuan"], 6),
+            mode="lines+markers",
+            name="front",
+            text=labels,
+            hovertemplate="%{text}<br>%{x:,.2f} " + unit + "<br>%{y:,.1f} M yuan/yr<extra></extra>",
+        )
+    )
+    knee = ok[ok["knee"].astype(bool)]
+    if len(knee):
+        front.add_trace(
+            go.Scatter(
+                x=charts.rounded(pd.to_numeric(knee[objective.column]) * scale, 6),
+                y=charts.rounded(knee["cost_myuan"], 6),
+                mode="markers+text",
+                marker={"size": 14, "symbol": "star", "color": "#d62728"},
+                text=["knee"],
+                textposition="top right",
+                name="knee",
+            )
+        )
+    figures = [
+        style(
+            front,
+            f"Least annual cost for each cap on {objective.label.lower()}",
+            f"{objective.label.lower()} [{unit}]",
+            "annual cost [M yuan/yr]",
+            height=420,
+        )
+    ]
+    price = go.Figure(
+        go.Scatter(
+            x=charts.rounded(x, 6),
+            y=charts.rounded(ok[objective.price_column], 3),
+            mode="lines+markers",
+            line={"shape": "hv"},
+            text=labels,
+            hovertemplate="%{text}<br>%{x:,.2f} "
+            + unit
+            + "<br>%{y:,.1f} "
+            + objective.price_unit
+            + "<extra></extra>",
+        )
+    )
+    figures.append(
+        style(
+            price,
+            "Shadow price of the cap along the front",
+            f"{objective.label.lower()} [{unit}]",
+            f"shadow price [{objective.price_unit}]",
+            height=420,
+        )
+    )
+    return figures
+
+
+def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, case: Case) -> Path:
+    """pareto.html: the front with its knee, the shadow price along it, and the table."""
+    from markupsafe import Markup, escape
+
+    from planner.sweep import cell, render_page
+
+    rows = []
+    for record in table.to_dict("records"):
+        cells: list[object] = []
+        for column in table.columns:
+            value = record[column]
+            if column == "folder" and isinstance(value, str) and value:
+                href = escape(f"{value}/report.html")
+                cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
+            else:
+                cells.append(cell(value))
+        rows.append(cells)
+    knee = table[table["knee"].astype(bool)]
+    note = (
+        "Each point is the least-cost plan under a cap on "
+        f"{objective.label.lower()}; cost includes the carbon price of the case. The shadow "
+        f"price is what one unit less of {objective.label.lower()} costs at that point."
+    )
+    if len(knee):
+        k = knee.iloc[0]
+        note += (
+            f" Knee: point {int(k['point'])} ({cell(k['cost_myuan'])} M yuan/yr, "
+            f"{cell(k[objective.column])} {objective.unit})."
+        )
+    sections = [
+        {"heading": "Front", "note": note, "figures": pareto_figures(table, objective)},
+        {
+            "heading": "Points",
+            "table": {"columns": list(table.columns), "rows": rows},
+        },
+    ]
+    meta = [f"scenario {case.scenario}", f"{len(table)} points", f"cost vs {objective.name}"]
+    path.write_text(
+        render_page(f"Pareto front of {case.name}: cost vs {objective.name}", meta, sections),
+        encoding="utf-8",
+    )
+    return path
+
+
+__all__ = [
+    "OBJECTIVES",
+    "FrontPoint",
+    "ParetoOptions",
+    "ParetoReport",
+    "ParetoResult",
+    "add_pareto",
+    "knee_index",
+    "pareto_front",
+    "parse_objectives",
+    "run_pareto",
+    "secondary_expression",
+]
