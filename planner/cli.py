@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planner.inputs.errors import InputError, InputErrors
@@ -42,11 +43,11 @@ def _print_problems(problems: list[InputError], as_json: bool) -> None:
     for p in problems:
         table.add_row(
             "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]",
-            p.sheet,
+            escape(p.sheet),
             "" if p.row is None else str(p.row),
-            p.column or "",
-            "" if p.value is None else str(p.value),
-            p.message,
+            escape(p.column or ""),
+            "" if p.value is None else escape(str(p.value)),
+            escape(p.message),
         )
     console.print(table)
 
@@ -58,7 +59,7 @@ def _fail_input(exc: Exception, as_json: bool) -> None:
         if as_json:
             out.print_json(json.dumps({"error": str(exc)}))
         else:
-            console.print(f"[red]error:[/] {exc}")
+            console.print(f"[red]error:[/] {escape(str(exc))}")
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -80,8 +81,6 @@ def _summary_table(summary: dict) -> Table:
         ("PV / wind built [MW]", None, ""),
         ("unserved demand [MW]", summary.get("unserved_mw"), "{:,.1f}"),
     ]
-    from rich.markup import escape
-
     for label, value, fmt in rows:
         label = escape(label)
         if label.startswith("PV / wind"):
@@ -163,14 +162,14 @@ def run(
         out.print(str(record.folder))
     else:
         for warning in record.solved.case.warnings:
-            console.print(f"[yellow]{warning}[/]")
+            console.print(f"[yellow]{escape(str(warning))}[/]")
         if summary.get("objective_myuan") is not None:
             out.print(_summary_table(summary))
         explanation = summary.get("explanation")
         if explanation:
-            console.print(f"[red]{summary['status']}:[/] {explanation.get('message', '')}")
+            console.print(f"[red]{summary['status']}:[/] {escape(explanation.get('message', ''))}")
             for line in explanation.get("conflicts", []):
-                console.print(f"  - {line}")
+                console.print(f"  - {escape(line)}")
         elif code == EXIT_LIMIT:
             console.print("[red]solver limit reached without a feasible solution[/]")
         times = ", ".join(f"{k} {v:.1f} s" for k, v in manifest["timings_s"].items())
@@ -246,7 +245,7 @@ def report(
     problems = verify_manifest(run_dir)
     if problems:
         for p in problems:
-            console.print(f"[red]error:[/] {p}")
+            console.print(f"[red]error:[/] {escape(p)}")
         raise typer.Exit(EXIT_INPUT)
     path = write_report(run_dir, site=site)
     out.print(f"report: {path}")

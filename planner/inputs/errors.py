@@ -22,7 +22,9 @@ class InputError:
     severity: str = "error"
 
     def where(self) -> str:
-        parts = [f"sheet {self.sheet}"]
+        """'sheet Sites, row 5, column 'lat [deg]'' (a profile file is named as 'file …')."""
+        kind = "file" if self.sheet.lower().endswith(".csv") else "sheet"
+        parts = [f"{kind} {self.sheet}"]
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

@@ -232,9 +232,33 @@ REGIONS = Sheet(
     key=("region",),
     columns=(
         Column("region", "region", dtype="str", doc="Region id (snake case).", example="yrd"),
-        Column("name", "name", dtype="str", required=False, default="", example="Shanghai"),
-        Column("lat", "lat", "deg", min=-90, max=90, example=31.2),
-        Column("lon", "lon", "deg", min=-180, max=180, example=121.5),
+        Column(
+            "name",
+            "name",
+            dtype="str",
+            required=False,
+            default="",
+            example="Shanghai",
+            doc="Display name.",
+        ),
+        Column(
+            "lat",
+            "lat",
+            "deg",
+            min=-90,
+            max=90,
+            example=31.2,
+            doc="Latitude of the region's centroid (north positive).",
+        ),
+        Column(
+            "lon",
+            "lon",
+            "deg",
+            min=-180,
+            max=180,
+            example=121.5,
+            doc="Longitude of the region's centroid (east positive).",
+        ),
     ),
 )
 
@@ -245,12 +269,47 @@ SITES = Sheet(
     key=("site",),
     columns=(
         Column("site", "site", dtype="str", doc="Site id (snake case).", example="zhongwei"),
-        Column("name", "name", dtype="str", required=False, default="", example="Zhongwei"),
-        Column("hub", "hub", dtype="str", required=False, default="", example="Ningxia"),
-        Column("province", "province", dtype="str", required=False, default="", example="Ningxia"),
-        Column("zone", "zone", dtype="str", choices=("east", "west", "central"), example="west"),
-        Column("lat", "lat", "deg", min=-90, max=90, example=37.5),
-        Column("lon", "lon", "deg", min=-180, max=180, example=105.2),
+        Column(
+            "name",
+            "name",
+            dtype="str",
+            required=False,
+            default="",
+            example="Zhongwei",
+            doc="Display name.",
+        ),
+        Column(
+            "hub",
+            "hub",
+            dtype="str",
+            required=False,
+            default="",
+            example="Ningxia",
+            doc="National computing hub the site belongs to.",
+        ),
+        Column(
+            "province",
+            "province",
+            dtype="str",
+            required=False,
+            default="",
+            example="Ningxia",
+            doc="Province.",
+        ),
+        Column(
+            "zone",
+            "zone",
+            dtype="str",
+            choices=("east", "west", "central"),
+            example="west",
+            doc="east, west or central: used in summaries (share of compute served in the west).",
+        ),
+        Column(
+            "lat", "lat", "deg", min=-90, max=90, example=37.5, doc="Latitude (north positive)."
+        ),
+        Column(
+            "lon", "lon", "deg", min=-180, max=180, example=105.2, doc="Longitude (east positive)."
+        ),
         Column("max_it_mw", "max_it", "MW", min=0, doc="Buildable IT capacity.", example=1500),
         Column("grid_max_mw", "grid_max", "MW", min=0, doc="Grid connection limit.", example=2400),
         Column("pue_cap", "pue_cap", "-", min=1, doc="Annual PUE cap.", example=1.2),
@@ -301,7 +360,13 @@ CLASSES = Sheet(
     "Workload classes: latency limit, flexibility, bandwidth and load shape.",
     key=("workload_class",),
     columns=(
-        Column("workload_class", "workload_class", dtype="str", example="realtime"),
+        Column(
+            "workload_class",
+            "workload_class",
+            dtype="str",
+            example="interactive",
+            doc="Class id (snake case).",
+        ),
         Column(
             "max_rtt_ms",
             "max_rtt",
@@ -310,7 +375,7 @@ CLASSES = Sheet(
             min=0,
             min_exclusive=True,
             doc="Round-trip latency limit; blank = no limit.",
-            example=5,
+            example=30,
         ),
         Column(
             "flexibility",
@@ -327,7 +392,7 @@ CLASSES = Sheet(
             required=False,
             default="flat",
             doc="Column of the demand profile giving the hourly shape (mean 1); 'flat' = constant.",
-            example="realtime",
+            example="flat",
         ),
         Column(
             "bandwidth_gbps_per_mw",
@@ -346,9 +411,23 @@ DEMAND = Sheet(
     "Compute demand per region and class, annual average MW of IT load.",
     key=("region", "workload_class"),
     columns=(
-        Column("region", "region", dtype="str", ref="Regions", example="yrd"),
-        Column("workload_class", "workload_class", dtype="str", ref="Classes", example="realtime"),
-        Column("demand_mw", "demand", "MW", min=0, example=150),
+        Column(
+            "region",
+            "region",
+            dtype="str",
+            ref="Regions",
+            example="yrd",
+            doc="Region consuming the compute.",
+        ),
+        Column(
+            "workload_class",
+            "workload_class",
+            dtype="str",
+            ref="Classes",
+            example="interactive",
+            doc="Workload class of the demand.",
+        ),
+        Column("demand_mw", "demand", "MW", min=0, example=150, doc="Annual average IT load."),
     ),
 )
 
@@ -358,13 +437,21 @@ TECHNOLOGIES = Sheet(
     "Cost and life of each technology; facility rows are the cooling technologies.",
     key=("technology",),
     columns=(
-        Column("technology", "technology", dtype="str", example="cold_plate"),
+        Column(
+            "technology",
+            "technology",
+            dtype="str",
+            example="cold_plate",
+            doc="Technology id (snake case).",
+        ),
         Column(
             "kind",
             "kind",
             dtype="str",
             choices=("facility", "pv", "wind", "battery_energy", "battery_power"),
             example="facility",
+            doc="facility (a cooling technology, with a curve in Cooling), pv, wind, "
+            "battery_energy or battery_power; at most one row of each kind but facility.",
         ),
         Column(
             "capex_myuan_per_unit",
@@ -384,7 +471,15 @@ TECHNOLOGIES = Sheet(
             doc="Fixed O&M per year as share of capex.",
             example=0.02,
         ),
-        Column("life_yr", "life", "yr", min=0, min_exclusive=True, example=20),
+        Column(
+            "life_yr",
+            "life",
+            "yr",
+            min=0,
+            min_exclusive=True,
+            example=20,
+            doc="Economic life for the annuity.",
+        ),
         Column(
             "available",
             "available",
@@ -411,10 +506,35 @@ COOLING = Sheet(
             dtype="str",
             ref=f"Technologies:kind={COOLING_KIND}",
             example="cold_plate",
+            doc="Facility technology the point belongs to.",
         ),
-        Column("ambient_c", "ambient", "degC", min=-60, max=60, example=25),
-        Column("pue", "pue", "-", min=1, max=5, example=1.10),
-        Column("wue_l_per_kwh", "wue", "L/kWh", min=0, max=20, example=0.3),
+        Column(
+            "ambient_c",
+            "ambient",
+            "degC",
+            min=-60,
+            max=60,
+            example=25,
+            doc="Ambient air temperature of the point; distinct per technology.",
+        ),
+        Column(
+            "pue",
+            "pue",
+            "-",
+            min=1,
+            max=5,
+            example=1.10,
+            doc="Power usage effectiveness at that temperature.",
+        ),
+        Column(
+            "wue_l_per_kwh",
+            "wue",
+            "L/kWh",
+            min=0,
+            max=20,
+            example=0.3,
+            doc="Water usage effectiveness at that temperature, per kWh of IT energy.",
+        ),
     ),
 )
 
@@ -425,8 +545,22 @@ LINKS = Sheet(
     required=False,
     key=("region", "site"),
     columns=(
-        Column("region", "region", dtype="str", ref="Regions", example="gba"),
-        Column("site", "site", dtype="str", ref="Sites", example="shaoguan"),
+        Column(
+            "region",
+            "region",
+            dtype="str",
+            ref="Regions",
+            example="yrd",
+            doc="Region end of the link.",
+        ),
+        Column(
+            "site",
+            "site",
+            dtype="str",
+            ref="Sites",
+            example="zhongwei",
+            doc="Site end of the link.",
+        ),
         Column("rtt_ms", "rtt", "ms", required=False, min=0, doc="Blank = formula.", example=4.0),
         Column(
             "capacity_gbps",
@@ -456,10 +590,34 @@ VOUCHERS = Sheet(
     required=False,
     key=("voucher",),
     columns=(
-        Column("voucher", "voucher", dtype="str", example="hangzhou"),
-        Column("issuer_region", "issuer_region", dtype="str", ref="Regions", example="yrd"),
-        Column("budget_myuan_per_yr", "budget", "M yuan/yr", min=0, example=50),
-        Column("rate_share", "rate", "share", min=0, max=1, example=0.2),
+        Column(
+            "voucher", "voucher", dtype="str", example="hangzhou", doc="Programme id (snake case)."
+        ),
+        Column(
+            "issuer_region",
+            "issuer_region",
+            dtype="str",
+            ref="Regions",
+            example="yrd",
+            doc="Region whose buyers receive the vouchers.",
+        ),
+        Column(
+            "budget_myuan_per_yr",
+            "budget",
+            "M yuan/yr",
+            min=0,
+            example=50,
+            doc="Annual budget of the programme.",
+        ),
+        Column(
+            "rate_share",
+            "rate",
+            "share",
+            min=0,
+            max=1,
+            example=0.2,
+            doc="Share of the compute price the voucher pays.",
+        ),
         Column(
             "compute_price_yuan_per_mwh",
             "compute_price",
@@ -474,7 +632,7 @@ VOUCHERS = Sheet(
             dtype="str",
             list_ref="Sites",
             doc="Comma-separated site ids.",
-            example="yrd_demo,wuhu",
+            example="zhongwei",
         ),
     ),
 )
@@ -486,10 +644,34 @@ PROFILES = Sheet(
     "site, or per shape for demand). Paths are relative to the folder holding the case.",
     key=("profile",),
     columns=(
-        Column("profile", "profile", dtype="str", choices=PROFILE_NAMES, example="temperature"),
-        Column("file", "file", dtype="str", example="profiles/temperature.csv"),
-        Column("unit", "unit", dtype="str", required=False, default="", example="degC"),
-        Column("note", "note", dtype="str", required=False, default="", example=""),
+        Column(
+            "profile",
+            "profile",
+            dtype="str",
+            choices=PROFILE_NAMES,
+            example="temperature",
+            doc="Which profile the file holds; temperature, pv, wind and price are needed, "
+            "demand when a class has a shape other than flat.",
+        ),
+        Column(
+            "file",
+            "file",
+            dtype="str",
+            example="profiles/temperature.csv",
+            doc="CSV file path, relative to the folder holding the workbook or CSV folder.",
+        ),
+        Column(
+            "unit",
+            "unit",
+            dtype="str",
+            required=False,
+            default="",
+            example="degC",
+            doc="Unit of the values (documentation only).",
+        ),
+        Column(
+            "note", "note", dtype="str", required=False, default="", example="", doc="Free text."
+        ),
     ),
 )
 
@@ -502,12 +684,46 @@ SCENARIOS = Sheet(
     required=False,
     key=("scenario", "sheet", "key", "column"),
     columns=(
-        Column("scenario", "scenario", dtype="str", example="carbon_200"),
-        Column("sheet", "sheet", dtype="str", example="Settings"),
-        Column("key", "key", dtype="str", example="carbon_price"),
-        Column("column", "column", dtype="str", example="value"),
-        Column("value", "value", dtype="str", required=False, default="", example="200"),
-        Column("note", "note", dtype="str", required=False, default="", example=""),
+        Column(
+            "scenario",
+            "scenario",
+            dtype="str",
+            example="carbon_200",
+            doc="Scenario name; all rows with the same name form one scenario.",
+        ),
+        Column(
+            "sheet",
+            "sheet",
+            dtype="str",
+            example="Settings",
+            doc="Sheet whose cell the row changes.",
+        ),
+        Column(
+            "key",
+            "key",
+            dtype="str",
+            example="carbon_price",
+            doc="Row id in that sheet ('a/b' for two-part ids), or the key in Settings and Policy.",
+        ),
+        Column(
+            "column",
+            "column",
+            dtype="str",
+            example="value",
+            doc="Internal column name (max_it_mw), or value in Settings and Policy.",
+        ),
+        Column(
+            "value",
+            "value",
+            dtype="str",
+            required=False,
+            default="",
+            example="200",
+            doc="New value; blank sets the cell blank.",
+        ),
+        Column(
+            "note", "note", dtype="str", required=False, default="", example="", doc="Free text."
+        ),
     ),
 )
 
@@ -518,12 +734,39 @@ SOURCES = Sheet(
     required=False,
     key=("sheet", "key", "column"),
     columns=(
-        Column("sheet", "sheet", dtype="str", example="Sites"),
-        Column("key", "key", dtype="str", example="zhongwei"),
-        Column("column", "column", dtype="str", example="pue_cap"),
-        Column("flag", "flag", dtype="str", choices=("P", "E", "A"), example="P"),
-        Column("source", "source", dtype="str", example="NDRC 2021 hub implementation plan"),
-        Column("note", "note", dtype="str", required=False, default="", example=""),
+        Column("sheet", "sheet", dtype="str", example="Sites", doc="Sheet of the number."),
+        Column(
+            "key",
+            "key",
+            dtype="str",
+            example="zhongwei",
+            doc="Row id (or Settings/Policy key) of the number.",
+        ),
+        Column(
+            "column",
+            "column",
+            dtype="str",
+            example="pue_cap",
+            doc="Internal column name of the number (value for Settings and Policy).",
+        ),
+        Column(
+            "flag",
+            "flag",
+            dtype="str",
+            choices=("P", "E", "A"),
+            example="P",
+            doc="P published, E engineering estimate, A assumption.",
+        ),
+        Column(
+            "source",
+            "source",
+            dtype="str",
+            example="NDRC 2021 hub implementation plan",
+            doc="Where the number comes from.",
+        ),
+        Column(
+            "note", "note", dtype="str", required=False, default="", example="", doc="Free text."
+        ),
     ),
 )
 
@@ -543,6 +786,29 @@ SHEETS: tuple[Sheet, ...] = (
     SOURCES,
 )
 BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+
+
+def expectation(spec: Column | Key) -> str:
+    """What a cell of this column (or key) must hold, in words: 'a number >= 0 [MW]'."""
+    if spec.dtype == "bool":
+        return "true or false"
+    if spec.choices is not None:
+        return "one of " + ", ".join(spec.choices)
+    if spec.dtype == "str":
+        return "text"
+    kind = "a whole number" if spec.dtype == "int" else "a number"
+    low, high = spec.min, spec.max
+    if low is not None and high is not None:
+        bracket = "(" if spec.min_exclusive else "["
+        text = f"{kind} in {bracket}{low:g}, {high:g}]"
+    elif low is not None:
+        text = f"{kind} {'>' if spec.min_exclusive else '>='} {low:g}"
+    elif high is not None:
+        text = f"{kind} <= {high:g}"
+    else:
+        text = kind
+    unit = spec.unit if spec.unit not in ("", "-", "bool") else ""
+    return f"{text} [{unit}]" if unit else text
 
 
 def row_id(sheet: Sheet, values: dict) -> str:
@@ -572,5 +838,6 @@ __all__ = [
     "Column",
     "Key",
     "Sheet",
+    "expectation",
     "row_id",
 ]

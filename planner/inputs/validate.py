@@ -1,13 +1,18 @@
 """Check raw tables against the schema and turn them into typed tables, collecting every problem.
 
 `check(raw, base_dir)` never raises on bad content: it returns the typed tables it could build
-and the list of `InputError`s (sheet, Excel row, column header, message). Nothing here solves.
+and the list of `InputError`s (sheet, Excel row, column header, value, message saying what is
+expected). A missing or broken sheet does not stop the checks of the others, and references
+into a sheet that could not be read are not reported again as unknown ids. Nothing here solves.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,33 +30,85 @@ from planner.inputs.schema import (
     Column,
     Key,
     Sheet,
+    expectation,
 )
-from planner.inputs.tables import RawTables
+from planner.inputs.tables import DOC_SHEETS, HEADER_NOTES, BadCell, RawTables
 
-_HEADER = re.compile(r"^\s*(?P<label>[^\[\]]+?)\s*(\[(?P<unit>[^\]]*)\])?\s*$")
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f"}
+_HEADER = re.compile(r"^\s*(?P<label>[^\[\]]*?)\s*(\[(?P<unit>[^\]]*)\])?\s*$")
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_TRUE = {"true", "yes", "y", "t", "1", "1.0"}
+_FALSE = {"false", "no", "n", "f", "0", "0.0"}
+_ID_FORBIDDEN = (",", "/")
+_ID_SHEETS = ("Regions", "Sites", "Classes", "Technologies", "Vouchers")
+OVERRIDES = "overrides"  # frame.attrs key set by scenarios: {(row, header): Scenarios row}
 MAX_PROFILE_BYTES = 100 * 1024 * 1024
+PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "temperature": (-60.0, 60.0),
+    "pv": (0.0, 1.0),
+    "wind": (0.0, 1.0),
+    "price": (0.0, None),
+    "demand": (0.0, None),
+}
+SHAPE_MEAN_TOLERANCE = 0.01
 
 
 @dataclass
 class Checked:
-    """Typed tables (internal column names) and key-value dicts, plus problems found."""
+    """Typed tables (internal column names) and key-value dicts, plus problems found.
+
+    `ids` holds, per table sheet, the ids of every data row (also rows with errors), and
+    `unreadable` the sheets that are missing or lack a key column: references into them are
+    not reported again; checks across sheets skip sheets `incomplete` for lack of a required
+    column. `partial` holds every row of a table with its bad cells blank, so the
+    references of a row are checked even when another of its cells is wrong.
+    """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     values: dict[str, dict[str, object]] = field(default_factory=dict)
     profiles: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[InputError] = field(default_factory=list)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    incomplete: set[str] = field(default_factory=set)
+    partial: dict[str, pd.DataFrame] = field(default_factory=dict)
+    id_cache: dict[tuple, set[str]] = field(default_factory=dict, repr=False)
 
-    def error(self, sheet, row, column, message, value=None) -> None:
-        self.problems.append(InputError(sheet, row, column, message, value))
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def warn(self, sheet, row, column, message, value=None) -> None:
-        self.problems.append(InputError(sheet, row, column, message, value, "warning"))
+    def error(
+        self, sheet: str, row: int | None, column: str | None, message: str, value: object = None
+    ) -> None:
+        """Record an error at (sheet, Excel row, column header)."""
+        self.problems.append(InputError(sheet, row, column, message, _shown(value)))
+
+    def warn(
+        self, sheet: str, row: int | None, column: str | None, message: str, value: object = None
+    ) -> None:
+        """Record a warning at (sheet, Excel row, column header)."""
+        self.problems.append(InputError(sheet, row, column, message, _shown(value), "warning"))
+
+    def header(self, sheet: str, name: str) -> str:
+        """The header of internal column `name` as the sheet spells it (schema's if absent)."""
+        found = self.headers.get(sheet, {}).get(name)
+        return found if found is not None else BY_NAME[sheet].column(name).header
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+
+def _shown(value: object) -> object:
+    """A cell value as a problem shows it: plain str/int/float/bool (hashable, printable)."""
+    if isinstance(value, BadCell):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float | np.floating):
+        return float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return str(value)
 
 
 def check(
@@ -61,180 +118,385 @@ def check(
 
     `profiles` (name → frame with an `hour` column, as in the files) replaces reading the
     files named in the Profiles sheet: cases built in code pass their series directly.
+    Profiles are checked when `base_dir` or `profiles` is given.
     """
     out = Checked()
     for sheet in SHEETS:
-        if sheet.name not in raw:
-            if sheet.required:
-                out.error(sheet.name, None, None, "required sheet is missing")
-            elif sheet.kind == "table":
-                out.tables[sheet.name] = _empty(sheet)
+        frame = raw.get(sheet.name)
+        if frame is None:
+            _missing_sheet(sheet, raw, out)
             continue
+        frame = _with_unique_headers(frame)
         if sheet.kind == "keyvalue":
-            out.values[sheet.name] = _check_keyvalue(sheet, raw[sheet.name], out)
+            out.values[sheet.name] = _check_keyvalue(sheet, frame, out)
         else:
-            out.tables[sheet.name] = _check_table(sheet, raw[sheet.name], out)
+            out.tables[sheet.name] = _check_table(sheet, frame, out)
     for name in raw:
-        if name not in BY_NAME:
-            out.warn(name, None, None, "sheet is not part of the schema and is ignored")
+        if name not in BY_NAME and name not in DOC_SHEETS:
+            out.warn(
+                name, None, None, f"sheet is not part of the schema and is ignored{_hint(name)}"
+            )
     _check_references(out)
-    if "Profiles" in out.tables and (base_dir is not None or profiles is not None):
+    _check_consistency(out)
+    if _readable(out, "Profiles") and (base_dir is not None or profiles is not None):
         _check_profiles(out, base_dir, profiles)
     return out
+
+
+def _missing_sheet(sheet: Sheet, raw: RawTables, out: Checked) -> None:
+    if sheet.required:
+        near = [n for n in raw if n.strip().lower() == sheet.name.lower()]
+        hint = f" (found '{near[0]}': sheet names are case-sensitive)" if near else ""
+        out.error(sheet.name, None, None, f"required sheet is missing{hint}")
+        out.unreadable.add(sheet.name)
+    if sheet.kind == "table":
+        out.tables[sheet.name] = _empty(sheet)
+        out.ids[sheet.name] = set()
+    else:
+        out.values[sheet.name] = {k.name: k.default for k in sheet.keys}
+
+
+def _hint(name: str, known: list[str] | None = None) -> str:
+    choices = known if known is not None else [s.name for s in SHEETS]
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = [lowered[name.lower()]] if name.lower() in lowered else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _with_unique_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with str column labels; repeated labels (from tables built in code) are
+    renamed and noted like `tables` does for files."""
+    labels = [str(c) for c in frame.columns]
+    if labels == list(frame.columns) and len(set(labels)) == len(labels):
+        return frame
+    notes = dict(frame.attrs.get(HEADER_NOTES, {}))
+    seen: set[str] = set()
+    unique = []
+    for i, label in enumerate(labels, start=1):
+        if label in seen:
+            renamed = f"{label} (column {i})"
+            notes[renamed] = ("error", f"header '{label}' appears twice")
+            unique.append(renamed)
+        else:
+            seen.add(label)
+            unique.append(label)
+    renamed_frame = frame.copy()
+    renamed_frame.columns = unique
+    renamed_frame.attrs[HEADER_NOTES] = notes
+    return renamed_frame
 
 
 # --- cells -----------------------------------------------------------------------------------
 
 
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None, NaN/NaT/NA (tables built in code) or only spaces."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not isinstance(value, BadCell) and value.strip() == ""
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dt.datetime | dt.date):
+        return "a date"
+    if isinstance(value, dt.time | dt.timedelta):
+        return "a time"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
+
+
+def _number(value: object) -> tuple[float | None, str | None]:
+    """A finite float from a cell, or the reason it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None, f"found {_kind_of(value)}"
+    if isinstance(value, str):
+        text = value.strip()
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        if not _NUMBER_TEXT.match(text):
+            if re.match(r"^[+-]?\d+,\d+$", text):
+                return None, "found text (use '.' as the decimal point)"
+            return None, "found text"
+        value = text
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None, "found a number too large to use"
+    if not math.isfinite(number):
+        return None, "found a number too large to use"
+    return number, None
+
+
 def _convert(value: object, dtype: str) -> tuple[object, str | None]:
-    """Convert one cell; returns (value, problem or None)."""
+    """Convert one (non-blank) cell; returns (value, None) or (None, what was found)."""
     if dtype == "str":
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, bool):
+            return ("true" if value else "false"), None
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
             return str(int(value)), None
-        return str(value), None
+        if isinstance(value, dt.datetime | dt.date | dt.time):
+            return value.isoformat(), None
+        return str(value).strip(), None
     if dtype == "bool":
         if isinstance(value, bool):
             return value, None
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value), None
         text = str(value).strip().lower()
-        if text in ("1.0",):
-            return True, None
-        if text in ("0.0",):
-            return False, None
         if text in _TRUE:
             return True, None
         if text in _FALSE:
             return False, None
-        return None, "expected true or false"
-    if isinstance(value, bool):
-        return None, "expected a number, found true/false"
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        try:
-            number = float(str(value).replace(",", ""))
-        except ValueError:
-            return None, "expected a number, found text"
-    if not math.isfinite(number):
-        return None, "expected a finite number"
+        return None, f"found {_kind_of(value)}"
+    number, problem = _number(value)
+    if problem:
+        return None, problem
     if dtype == "int":
         if not number.is_integer():
-            return None, "expected a whole number"
+            return None, "found a fractional number"
         return int(number), None
     return number, None
 
 
-def _range_problem(number: float, spec: Column | Key) -> str | None:
+def _range_ok(number: float, spec: Column | Key) -> bool:
     low, high = spec.min, spec.max
     if low is not None and (number < low or (spec.min_exclusive and number <= low)):
-        sign = ">" if spec.min_exclusive else ">="
-        return f"out of range: must be {sign} {low:g}"
-    if high is not None and number > high:
-        return f"out of range: must be <= {high:g}"
-    return None
+        return False
+    return not (high is not None and number > high)
 
 
-def _check_value(spec: Column | Key, value: object) -> tuple[object, str | None]:
-    converted, problem = _convert(value, spec.dtype)
-    if problem:
-        return None, problem
-    if spec.dtype in ("float", "int"):
-        problem = _range_problem(float(converted), spec)
-        if problem:
-            return None, problem
+def check_value(spec: Column | Key, value: object) -> tuple[object, str | None]:
+    """Type, range and choice check of one non-blank cell: (typed value, None) or
+    (None, message saying what is expected)."""
+    if isinstance(value, BadCell):
+        return None, f"cell {value.coordinate} {value.reason}"
+    converted, found = _convert(value, spec.dtype)
+    if found:
+        return None, f"expected {expectation(spec)}, {found}"
+    if spec.dtype in ("float", "int") and not _range_ok(float(converted), spec):
+        return None, f"out of range: expected {expectation(spec)}"
     if spec.choices is not None and converted not in spec.choices:
-        return None, f"must be one of {', '.join(spec.choices)}"
+        return None, f"expected {expectation(spec)}{_hint(str(converted), list(spec.choices))}"
     return converted, None
+
+
+def _blank(spec: Column | Key) -> str:
+    return f"required value is blank: expected {expectation(spec)}"
 
 
 # --- table sheets ----------------------------------------------------------------------------
 
 
 def _empty(sheet: Sheet) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=_pandas_dtype(c)) for c in sheet.columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_pandas_dtype(c)) for c in sheet.columns})
+    frame.index = pd.Index([], dtype="int64", name="excel_row")
+    return frame
 
 
 def _pandas_dtype(column: Column) -> str:
-    return {"str": "object", "float": "float64", "int": "int64", "bool": "bool"}[column.dtype]
+    return {"str": "object", "float": "float64", "int": "float64", "bool": "bool"}[column.dtype]
 
 
-def _match_headers(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str, str]:
-    """Map internal column name -> header present in the sheet; report missing/wrong units."""
+def split_header(header: str) -> tuple[str, str | None]:
+    """'max_it [MW]' → ('max_it', 'MW'); 'site' → ('site', None). Whitespace is normalised."""
+    m = _HEADER.match(header)
+    if not m:
+        return " ".join(header.split()), None
+    unit = m.group("unit")
+    return " ".join(m.group("label").split()), None if unit is None else " ".join(unit.split())
+
+
+def match_headers(sheet: Sheet, headers: list[str]) -> tuple[dict[str, str], list[tuple]]:
+    """Map each schema column to the header naming it (label case-insensitive, unit exact).
+
+    Returns (internal name → header present, problems) where a problem is
+    (severity, header, message): unit mismatch and repeated columns are errors, unknown
+    columns warnings. Missing columns are not problems here.
+    """
+    by_label = {c.label.lower(): c for c in sheet.columns}
     present: dict[str, str] = {}
-    seen_labels: dict[str, str] = {}
-    for header in frame.columns:
-        m = _HEADER.match(str(header))
-        if m:
-            seen_labels.setdefault(m.group("label").strip().lower(), str(header))
-    for col in sheet.columns:
-        if col.header in frame.columns:
-            present[col.name] = col.header
+    problems: list[tuple] = []
+    for header in headers:
+        label, unit = split_header(header)
+        col = by_label.get(label.lower())
+        if col is None:
+            hint = _hint(label, [c.header for c in sheet.columns])
+            problems.append(("warning", header, f"column is not part of the schema{hint}"))
             continue
-        found = seen_labels.get(col.label.lower())
-        if found is not None:
-            out.error(
-                sheet.name,
-                1,
-                found,
-                f"unit in header does not match: expected '{col.header}'",
-                found,
+        if col.name in present:
+            problems.append(
+                ("error", header, f"column '{col.label}' appears twice ('{present[col.name]}')")
             )
-        elif col.required:
-            out.error(sheet.name, 1, col.header, "required column is missing")
-    known = {c.header for c in sheet.columns}
-    for header in frame.columns:
-        label = (_HEADER.match(str(header)) or None) and _HEADER.match(str(header)).group("label")
-        if header not in known and (label or "").strip().lower() not in {
-            c.label.lower() for c in sheet.columns
-        }:
-            out.warn(sheet.name, 1, str(header), "column is not part of the schema and is ignored")
-    return present
+            continue
+        if (unit or "") != col.unit:
+            wanted = f"values in {col.unit}" if col.unit else "no unit"
+            problems.append(
+                (
+                    "error",
+                    header,
+                    f"unit in header does not match: expected '{col.header}' ({wanted})",
+                )
+            )
+            present[col.name] = ""  # named, but not usable
+            continue
+        present[col.name] = header
+    return {k: v for k, v in present.items() if v}, problems
+
+
+def _header_problems(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> set[str]:
+    """Report header notes from reading; returns the headers they cover."""
+    notes = frame.attrs.get(HEADER_NOTES, {})
+    for header, (severity, message) in notes.items():
+        if header in frame.columns:
+            (out.error if severity == "error" else out.warn)(sheet.name, 1, header, message)
+    return set(notes)
 
 
 def _check_table(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> pd.DataFrame:
-    present = _match_headers(sheet, frame, out)
-    columns: dict[str, list] = {c.name: [] for c in sheet.columns}
-    rows: list[int] = []
-    bad_rows: set[int] = set()
-    for row_number, record in zip(frame.index, frame.to_dict("records"), strict=True):
-        for col in sheet.columns:
-            header = present.get(col.name)
-            raw = record.get(header) if header is not None else None
-            if raw is None:
-                if col.required and header is not None:
-                    out.error(sheet.name, int(row_number), col.header, "required value is blank")
-                    bad_rows.add(row_number)
-                columns[col.name].append(col.default)
-                continue
-            value, problem = _check_value(col, raw)
-            if problem:
-                out.error(sheet.name, int(row_number), col.header, problem, raw)
-                bad_rows.add(row_number)
-            columns[col.name].append(value if not problem else col.default)
-        rows.append(int(row_number))
-    typed = pd.DataFrame(columns, index=pd.Index(rows, name="excel_row"))
+    noted = _header_problems(sheet, frame, out)
+    if len(frame.columns) == 0:
+        expected = ", ".join(c.header for c in sheet.columns)
+        out.error(sheet.name, 1, None, f"row 1 must hold the column headers: {expected}")
+        out.unreadable.add(sheet.name)
+        out.ids[sheet.name] = set()
+        return _empty(sheet)
+    headers = [h for h in frame.columns if h not in noted]
+    present, problems = match_headers(sheet, headers)
+    named = set()
+    for severity, header, message in problems:
+        (out.error if severity == "error" else out.warn)(sheet.name, 1, header, message, header)
+        named.add(split_header(header)[0].lower())
     for col in sheet.columns:
+        if col.name not in present and col.required and col.label.lower() not in named:
+            out.error(sheet.name, 1, col.header, "required column is missing")
+    if any(k not in present for k in sheet.key):
+        out.unreadable.add(sheet.name)
+    if any(c.required and c.name not in present for c in sheet.columns):
+        out.incomplete.add(sheet.name)
+    out.headers[sheet.name] = present
+    overrides = frame.attrs.get(OVERRIDES, {})
+    columns: dict[str, list] = {c.name: [] for c in sheet.columns}
+    rows = [_excel_row(label, i) for i, label in enumerate(frame.index)]
+    good = [True] * len(rows)
+    grid = frame.to_numpy(dtype=object)
+    cells = {h: grid[:, i].tolist() for i, h in enumerate(frame.columns)}
+    key_header = present.get(sheet.key[0]) if sheet.key else None
+    out.ids[sheet.name] = {id_text(v) for v in cells.get(key_header, []) if not is_blank(v)}
+    check_ids = sheet.name in _ID_SHEETS
+    mark = len(out.problems)  # cells are checked column by column; report them row by row
+    for col in sheet.columns:
+        header = present.get(col.name)
+        typed_values = columns[col.name]
+        if header is None:
+            typed_values.extend([col.default] * len(rows))
+            continue
+        for i, value in enumerate(cells[header]):
+            if is_blank(value):
+                if col.required:
+                    message = _set_by(_blank(col), overrides, rows[i], header)
+                    out.error(sheet.name, rows[i], header, message)
+                    good[i] = False
+                typed_values.append(col.default)
+                continue
+            typed, problem = check_value(col, value)
+            if problem is None and check_ids and col.name in sheet.key:
+                problem = _id_problem(typed)
+            if problem:
+                message = _set_by(problem, overrides, rows[i], header)
+                out.error(sheet.name, rows[i], header, message, value)
+                good[i] = False
+                typed = None
+            typed_values.append(typed)
+    out.problems[mark:] = sorted(out.problems[mark:], key=lambda p: p.row or 0)  # stable
+    data = {}
+    index = pd.Index(rows, name="excel_row", dtype="int64")
+    for col in sheet.columns:
+        values = columns[col.name]
         if col.dtype in ("float", "int"):
-            typed[col.name] = pd.to_numeric(typed[col.name], errors="coerce").astype("float64")
+            data[col.name] = np.array([np.nan if v is None else v for v in values], dtype=float)
         elif col.dtype == "bool":
-            typed[col.name] = typed[col.name].map(lambda v: bool(v) if v is not None else False)
-    typed = typed.loc[[r not in bad_rows for r in typed.index]] if bad_rows else typed
-    _check_duplicates(sheet, typed, out)
+            data[col.name] = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            data[col.name] = pd.Series(values, dtype=object, index=index)
+    typed = pd.DataFrame(data, index=index)  # text stays object: no NaN for a blank
+    if sheet.required and frame.empty and sheet.name not in out.unreadable:
+        out.error(sheet.name, None, None, "sheet has no data rows: at least one is needed")
+    out.partial[sheet.name] = typed
+    keep = np.array(good, dtype=bool)
+    if not keep.all():
+        typed = typed.loc[keep]
+    if sheet.key:
+        keys = list(zip(*(columns[k] for k in sheet.key), strict=True))
+        keyed = [(r, k) for r, k, ok in zip(rows, keys, good, strict=True) if ok]
+        _check_duplicates(sheet, keyed, present, out)
     return typed
 
 
-def _check_duplicates(sheet: Sheet, typed: pd.DataFrame, out: Checked) -> None:
-    if typed.empty or not sheet.key:
-        return
-    dup = typed.duplicated(subset=list(sheet.key), keep="first")
-    for row_number in typed.index[dup]:
-        key_text = "/".join(str(typed.at[row_number, k]) for k in sheet.key)
-        out.error(
-            sheet.name,
-            int(row_number),
-            sheet.column(sheet.key[0]).header,
-            f"duplicate id '{key_text}'",
-            key_text,
-        )
+def _excel_row(label: object, position: int) -> int:
+    """Excel row of a raw table row: its index label, or position + 2 if that is no number."""
+    if isinstance(label, int | np.integer) and not isinstance(label, bool):
+        return int(label)
+    return position + 2
+
+
+def _set_by(message: str, overrides: dict, row: int | None, header: str) -> str:
+    scenario_row = overrides.get((row, header))
+    if scenario_row is None:
+        return message
+    return f"{message} (value set by Scenarios row {scenario_row})"
+
+
+def _id_problem(value: object) -> str | None:
+    text = str(value)
+    if any(ch in text for ch in _ID_FORBIDDEN):
+        return "an id cannot contain ',' or '/' (they separate ids in lists and scenario keys)"
+    return None
+
+
+def id_text(value: object) -> str:
+    """A raw id cell as text, the way typed ids and scenario keys spell it (25.0 → '25')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_duplicates(
+    sheet: Sheet, keyed: list[tuple[int, tuple]], present: dict[str, str], out: Checked
+) -> None:
+    """Report rows whose id (row number, key values) repeats an earlier row's."""
+    keys = list(sheet.key)
+    first: dict[tuple, int] = {}
+    for row_number, key in keyed:
+        if key not in first:
+            first[key] = row_number
+            continue
+        column = keys[-1]
+        header = present.get(column, sheet.column(column).header)
+        shown = "/".join(id_text(v) for v in key)
+        if sheet.name == "Cooling":
+            message = (
+                f"ambient point {key[1]:g} degC appears twice in the curve of '{key[0]}' "
+                f"(first at row {first[key]}): a curve needs distinct ambient points"
+            )
+        elif sheet.name == "Scenarios":
+            message = f"this override repeats row {first[key]}: one cell set twice"
+        else:
+            message = f"duplicate id '{shown}': first at row {first[key]}; ids must be unique"
+        out.error(sheet.name, row_number, header, message, shown)
 
 
 # --- key-value sheets ------------------------------------------------------------------------
@@ -242,84 +504,112 @@ def _check_duplicates(sheet: Sheet, typed: pd.DataFrame, out: Checked) -> None:
 
 def _check_keyvalue(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str, object]:
     values = {k.name: k.default for k in sheet.keys}
-    for needed in ("key", "value"):
-        if needed not in frame.columns:
-            out.error(sheet.name, 1, needed, "required column is missing")
-    if "key" not in frame.columns or "value" not in frame.columns:
+    noted = _header_problems(sheet, frame, out)
+    for header in frame.columns:
+        if header not in noted and header not in KEYVALUE_COLUMNS:
+            hint = _hint(str(header), list(KEYVALUE_COLUMNS))
+            out.warn(sheet.name, 1, header, f"column is not part of the schema{hint}", header)
+    missing = [c for c in ("key", "value") if c not in frame.columns]
+    for column in missing:
+        out.error(
+            sheet.name,
+            1,
+            column,
+            f"required column is missing (headers: {', '.join(KEYVALUE_COLUMNS)})",
+        )
+    if missing:
+        out.unreadable.add(sheet.name)
         return values
+    overrides = frame.attrs.get(OVERRIDES, {})
     specs = {k.name: k for k in sheet.keys}
-    seen: set[str] = set()
-    for row_number, record in zip(frame.index, frame.to_dict("records"), strict=True):
+    seen: dict[str, int] = {}
+    has_unit = "unit" in frame.columns
+    for position, (label, record) in enumerate(zip(frame.index, _records(frame), strict=True)):
+        row = _excel_row(label, position)
         key = record.get("key")
-        if key is None:
-            out.error(sheet.name, int(row_number), "key", "required value is blank")
+        if is_blank(key):
+            if not is_blank(record.get("value")):
+                out.error(sheet.name, row, "key", "key is blank but a value is given")
             continue
-        key = str(key)
+        key = id_text(key) if not isinstance(key, BadCell) else str(key)
         spec = specs.get(key)
         if spec is None:
             out.error(
                 sheet.name,
-                int(row_number),
+                row,
                 "key",
-                f"unknown key; known keys: {', '.join(specs)}",
+                f"unknown key{_hint(key, list(specs))}; known keys: {', '.join(specs)}",
                 key,
             )
             continue
         if key in seen:
-            out.error(sheet.name, int(row_number), "key", f"duplicate key '{key}'", key)
+            out.error(sheet.name, row, "key", f"key '{key}' repeats row {seen[key]}", key)
             continue
-        seen.add(key)
-        unit = record.get("unit")
-        if unit is not None and spec.unit and str(unit).strip() != spec.unit:
+        seen[key] = row
+        unit = record.get("unit") if has_unit else None
+        if not is_blank(unit) and _unit_text(unit) != _unit_text(spec.unit):
+            expected = f"'{spec.unit}'" if spec.unit not in ("", "-") else "no unit (or '-')"
             out.error(
-                sheet.name,
-                int(row_number),
-                "unit",
-                f"unit does not match: expected '{spec.unit}'",
-                unit,
+                sheet.name, row, "unit", f"{key}: unit does not match: expected {expected}", unit
             )
         raw = record.get("value")
-        if raw is None:
+        if is_blank(raw):
             values[key] = spec.default
             continue
-        value, problem = _check_value(spec, raw)
+        value, problem = check_value(spec, raw)
+        if problem is None and key == "time":
+            problem = _time_problem(str(value))
         if problem:
-            out.error(sheet.name, int(row_number), "value", f"{key}: {problem}", raw)
+            message = _set_by(f"{key}: {problem}", overrides, row, "value")
+            out.error(sheet.name, row, "value", message, raw)
         else:
             values[key] = value
-    if "time" in values and values.get("time") is not None:
-        from planner.timeseries import parse_time_option
-
-        try:
-            parse_time_option(str(values["time"]))
-        except ValueError as exc:
-            out.error(sheet.name, _row_of(frame, "time"), "value", str(exc), values["time"])
     return values
 
 
-def _row_of(frame: pd.DataFrame, key: str) -> int | None:
-    hits = frame.index[frame["key"].astype(str) == key]
-    return int(hits[0]) if len(hits) else None
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    columns = [frame.iloc[:, i].tolist() for i in range(len(frame.columns))]
+    return [dict(zip(frame.columns, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-# --- references ------------------------------------------------------------------------------
+def _unit_text(unit: object) -> str:
+    text = " ".join(str(unit).split())
+    return "" if text == "-" else text
 
 
-def _ids(out: Checked, sheet: str, where: str | None = None) -> set[str]:
+def _time_problem(text: str) -> str | None:
+    from planner.timeseries import parse_time_option
+
+    try:
+        parse_time_option(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+# --- references and consistency --------------------------------------------------------------
+
+
+def _valid_ids(out: Checked, sheet: str, where: str | None = None) -> set[str]:
+    """Ids of the rows without errors of a sheet (optionally only rows with column=value)."""
+    cached = out.id_cache.get((sheet, where))
+    if cached is not None:
+        return cached
     frame = out.tables.get(sheet)
-    if frame is None or frame.empty:
-        return set()
-    key = BY_NAME[sheet].key[0]
-    if where:
-        column, wanted = where.split("=")
-        frame = frame[frame[column] == wanted]
-    return set(frame[key].astype(str))
+    found: set[str] = set()
+    if frame is not None and not frame.empty:
+        key = BY_NAME[sheet].key[0]
+        if where:
+            column, wanted = where.split("=")
+            frame = frame[frame[column] == wanted]
+        found = {id_text(v) for v in frame[key].tolist()}
+    out.id_cache[(sheet, where)] = found
+    return found
 
 
 def _check_references(out: Checked) -> None:
-    have_all = all(s.name in out.tables or s.kind == "keyvalue" for s in SHEETS)
     for sheet in SHEETS:
-        frame = out.tables.get(sheet.name)
+        frame = out.partial.get(sheet.name)
         if frame is None or frame.empty:
             continue
         for col in sheet.columns:
@@ -327,45 +617,128 @@ def _check_references(out: Checked) -> None:
             if target is None:
                 continue
             target_sheet, _, where = target.partition(":")
-            if target_sheet not in out.tables:
+            if target_sheet in out.unreadable or (where and target_sheet in out.incomplete):
                 continue
-            valid = _ids(out, target_sheet, where or None)
+            valid = _valid_ids(out, target_sheet, where or None)
+            tolerated = out.ids.get(target_sheet, set()) - _valid_ids(out, target_sheet)
+            what = (
+                f"rows of sheet {target_sheet} with {where}" if where else f"sheet {target_sheet}"
+            )
             for row_number, value in frame[col.name].items():
-                if value is None:
+                if is_blank(value):
                     continue
                 names = [v.strip() for v in str(value).split(",")] if col.list_ref else [value]
                 for name in names:
-                    if name not in valid:
-                        what = f"{target_sheet} rows of {where}" if where else target_sheet
+                    if name == "":
                         out.error(
                             sheet.name,
                             int(row_number),
-                            col.header,
-                            f"unknown id '{name}': not in {what}",
+                            out.header(sheet.name, col.name),
+                            "empty entry in the list of ids",
+                            value,
+                        )
+                    elif name not in valid and name not in tolerated:
+                        hint = _hint(name, sorted(valid))
+                        out.error(
+                            sheet.name,
+                            int(row_number),
+                            out.header(sheet.name, col.name),
+                            f"unknown id '{name}': expected an id of {what}{hint}",
                             name,
                         )
-    if not have_all:
-        return
+
+
+def _readable(out: Checked, *sheets: str) -> bool:
+    """True if every sheet named has all its required columns (so its values can be used)."""
+    return all(s not in out.unreadable and s not in out.incomplete for s in sheets)
+
+
+def _check_consistency(out: Checked) -> None:
     tech = out.tables["Technologies"]
     cooling = out.tables["Cooling"]
-    for row_number, name in tech.loc[tech["kind"] == COOLING_KIND, "technology"].items():
-        if name not in set(cooling["cooling"]):
+    if _readable(out, "Technologies", "Cooling"):
+        curves = set(cooling["cooling"]) | (out.ids["Cooling"] - set(cooling["cooling"]))
+        for row_number, name in tech.loc[tech["kind"] == COOLING_KIND, "technology"].items():
+            if name not in curves:
+                out.error(
+                    "Technologies",
+                    int(row_number),
+                    out.header("Technologies", "technology"),
+                    f"cooling technology '{name}' has no PUE curve: expected rows in sheet Cooling",
+                    name,
+                )
+    if _readable(out, "Technologies"):
+        for kind in ("pv", "wind", "battery_energy", "battery_power"):
+            rows = tech.index[tech["kind"] == kind]
+            for row_number in rows[1:]:
+                out.error(
+                    "Technologies",
+                    int(row_number),
+                    out.header("Technologies", "kind"),
+                    f"more than one row of kind '{kind}' (first at row {int(rows[0])})",
+                    kind,
+                )
+        facility = tech[tech["kind"] == COOLING_KIND]
+        if not tech.empty and facility.empty:
             out.error(
                 "Technologies",
-                int(row_number),
-                "technology",
-                f"cooling technology '{name}' has no PUE curve in sheet Cooling",
-                name,
+                None,
+                out.header("Technologies", "kind"),
+                "at least one row of kind 'facility' is needed",
             )
-    for kind in ("pv", "wind", "battery_energy", "battery_power"):
-        if (tech["kind"] == kind).sum() > 1:
-            row_number = int(tech.index[tech["kind"] == kind][1])
-            out.error("Technologies", row_number, "kind", f"more than one row of kind '{kind}'")
-    if not (tech["kind"] == COOLING_KIND).any():
-        out.error("Technologies", None, "kind", "at least one row of kind 'facility' is needed")
-    classes = out.tables["Classes"]
-    shapes = set(classes.loc[classes["shape"] != "flat", "shape"])
-    out.values.setdefault("_meta", {})["demand_shapes"] = sorted(shapes)
+        elif not facility.empty and not facility["available"].any():
+            out.warn(
+                "Technologies",
+                None,
+                out.header("Technologies", "available"),
+                "no facility (cooling) technology is available: no IT capacity can be built",
+            )
+        available = set(tech.loc[tech["available"], "kind"])
+        if len(available & {"battery_energy", "battery_power"}) == 1:
+            out.warn(
+                "Technologies",
+                None,
+                out.header("Technologies", "kind"),
+                "a battery needs an available row of kind battery_energy and one of kind "
+                "battery_power: with only one, no battery is built",
+            )
+    if _readable(out, "Sites"):
+        sites = out.tables["Sites"]
+        supply = sites["grid_max_mw"] + sites["pv_max_mw"] + sites["wind_max_mw"]
+        for row_number in sites.index[(sites["max_it_mw"] > 0) & ~(supply > 0)]:
+            out.error(
+                "Sites",
+                int(row_number),
+                out.header("Sites", "grid_max_mw"),
+                "site can build IT (max_it > 0) but has no power supply: expected grid_max, "
+                "pv_max or wind_max > 0",
+                0,
+            )
+        if _readable(out, "Technologies", "Cooling"):
+            _check_pue_caps(out, sites, tech, cooling)
+    if _readable(out, "Demand"):
+        demand = out.tables["Demand"]
+        if not demand.empty and not (demand["demand_mw"] > 0).any():
+            column = out.header("Demand", "demand_mw")
+            out.warn("Demand", None, column, "all demand is zero: the plan builds nothing")
+
+
+def _check_pue_caps(out: Checked, sites, tech, cooling) -> None:
+    usable = set(tech.loc[(tech["kind"] == COOLING_KIND) & tech["available"], "technology"])
+    curves = cooling[cooling["cooling"].isin(usable)]
+    if curves.empty:
+        return
+    best = float(curves["pue"].min())
+    caps = sites["pue_cap"]
+    for row_number in sites.index[(sites["max_it_mw"] > 0) & (caps < best)].tolist():
+        out.warn(
+            "Sites",
+            row_number,
+            out.header("Sites", "pue_cap"),
+            f"pue_cap is below the lowest PUE of every available cooling curve ({best:g}): "
+            "no IT capacity can be built here",
+            float(caps[row_number]),
+        )
 
 
 # --- profiles --------------------------------------------------------------------------------
@@ -375,90 +748,198 @@ def _check_profiles(
     out: Checked, base_dir: Path | None, given: dict[str, pd.DataFrame] | None = None
 ) -> None:
     table = out.tables["Profiles"]
-    sites = sorted(_ids(out, "Sites"))
-    shapes = out.values.get("_meta", {}).get("demand_shapes", [])
+    sites = sorted(_valid_ids(out, "Sites"))
+    classes = out.tables["Classes"]
+    shapes = {} if "Classes" in out.unreadable else _shape_rows(classes)
     listed = dict(zip(table["profile"], table.index, strict=True))
+    ready = True
     for name in PROFILE_NAMES:
-        if name not in listed:
-            if name == "demand" and not shapes:
-                continue
-            out.error("Profiles", None, "profile", f"profile '{name}' is not listed")
-    for name, row_number in listed.items():
-        file = table.at[row_number, "file"]
-        needed = shapes if name == "demand" else sites
-        if given is not None and name in given:
-            frame = _check_hours(out, given[name], f"profile {name}")
-        else:
-            frame = _read_profile(out, base_dir or Path("."), str(file), int(row_number))
-        if frame is None:
-            continue
-        label = f"profile {file}"
-        missing = [c for c in needed if c not in frame.columns]
-        if missing:
-            out.error(label, 1, ", ".join(missing), f"columns missing for {name} profile")
-        values = frame[[c for c in needed if c in frame.columns]]
-        numeric = values.apply(pd.to_numeric, errors="coerce")
-        for col in numeric.columns:
-            bad = numeric[col].isna()
-            if bad.any():
-                first = int(np.flatnonzero(bad.to_numpy())[0])
+        if name not in listed and not (name == "demand" and not shapes):
+            missing = "Profiles" in out.ids and name in out.ids["Profiles"]
+            if not missing:
                 out.error(
-                    label,
-                    first + 2,
-                    col,
-                    f"{int(bad.sum())} blank or non-numeric value(s), first shown",
-                    frame[col].iloc[first],
+                    "Profiles",
+                    None,
+                    out.header("Profiles", "profile"),
+                    f"profile '{name}' is not listed: expected a row naming its file",
                 )
-        if name in ("pv", "wind"):
-            _range_in_profile(out, label, numeric, 0.0, 1.0)
-        elif name in ("price", "demand"):
-            _range_in_profile(out, label, numeric, 0.0, None)
-        elif name == "temperature":
-            _range_in_profile(out, label, numeric, -60.0, 60.0)
-        if out.ok:
-            out.profiles[name] = numeric.astype("float64").reset_index(drop=True)
+            ready = False
+    for name, row_number in listed.items():
+        file = str(table.at[row_number, "file"])
+        if given is not None and name in given:
+            label = f"profile {name}"
+            frame = _check_hours(out, given[name], label)
+        else:
+            label = file
+            frame = _read_profile(out, base_dir or Path("."), file, int(row_number))
+        if frame is None:
+            ready = False
+            continue
+        numeric = _check_profile_columns(out, name, frame, label, sites, shapes, file)
+        if numeric is None:
+            ready = False
+            continue
+        out.profiles[name] = numeric
+    if not ready or not out.ok:
+        out.profiles = {}
 
 
-def _range_in_profile(out, label, numeric: pd.DataFrame, low, high) -> None:
-    for col in numeric.columns:
-        series = numeric[col]
-        bad = (series < low) | ((series > high) if high is not None else False)
+def _shape_rows(classes: pd.DataFrame) -> dict[str, int]:
+    """Demand profile columns that classes use as shapes → first Classes row using it."""
+    found: dict[str, int] = {}
+    for row_number, shape in classes["shape"].items():
+        if not is_blank(shape) and shape != "flat":
+            found.setdefault(str(shape), int(row_number))
+    return found
+
+
+def _check_profile_columns(
+    out: Checked,
+    name: str,
+    frame: pd.DataFrame,
+    label: str,
+    sites: list[str],
+    shapes: dict[str, int],
+    file: str,
+) -> pd.DataFrame | None:
+    columns = [str(c) for c in frame.columns if str(c) != "hour"]
+    if name == "demand":
+        needed = list(shapes)
+        for shape, row_number in shapes.items():
+            if shape not in columns:
+                out.error(
+                    "Classes",
+                    row_number,
+                    out.header("Classes", "shape"),
+                    f"shape '{shape}' is not a column of the demand profile {file}"
+                    f"{_hint(shape, columns)}",
+                    shape,
+                )
+    else:
+        needed = sites
+        missing = [s for s in sites if s not in columns]
+        if missing:
+            out.error(
+                label, 1, None, f"{name} profile has no column for site(s): {', '.join(missing)}"
+            )
+    if any(c not in columns for c in needed):
+        return None
+    values = {c: _floats(frame[c]) for c in needed}
+    ok = True
+    for col in needed:
+        series = values[col]
+        bad = ~np.isfinite(series)
         if bad.any():
-            first = int(np.flatnonzero(bad.to_numpy())[0])
+            first = int(np.flatnonzero(bad)[0])
+            out.error(
+                label,
+                first + 2,
+                col,
+                f"{int(bad.sum())} blank or non-numeric value(s), first shown: expected a number "
+                f"every hour",
+                frame[col].iloc[first],
+            )
+            ok = False
+            continue
+        low, high = PROFILE_RANGES[name]
+        outside = (series < low) if low is not None else np.zeros(len(series), bool)
+        if high is not None:
+            outside |= series > high
+        if outside.any():
+            first = int(np.flatnonzero(outside)[0])
             limit = f"[{low:g}, {high:g}]" if high is not None else f">= {low:g}"
             out.error(
                 label,
                 first + 2,
                 col,
-                f"{int(bad.sum())} value(s) outside {limit}",
-                float(series.iloc[first]),
+                f"{int(outside.sum())} value(s) outside {limit}, first shown",
+                float(series[first]),
             )
+            ok = False
+        elif name == "demand" and abs(series.mean() - 1.0) > SHAPE_MEAN_TOLERANCE:
+            out.warn(
+                label,
+                None,
+                col,
+                f"demand shape has mean {series.mean():.3g}, expected 1: annual demand is "
+                "demand x this mean",
+            )
+    return pd.DataFrame(values, columns=needed) if ok else None
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    """A profile column as floats (NaN where blank or not a number)."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+_PROFILE_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_PROFILE_CACHE_SIZE = 12
 
 
 def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
     path = (base_dir / file).resolve()
     if not path.is_file():
-        out.error("Profiles", row_number, "file", f"profile file not found: {path}", file)
+        out.error(
+            "Profiles",
+            row_number,
+            out.header("Profiles", "file"),
+            f"profile file not found: {path}",
+            file,
+        )
         return None
-    if path.stat().st_size > MAX_PROFILE_BYTES:
-        out.error("Profiles", row_number, "file", "profile file is too large", file)
+    stat = path.stat()
+    if stat.st_size > MAX_PROFILE_BYTES:
+        out.error(
+            "Profiles",
+            row_number,
+            out.header("Profiles", "file"),
+            f"profile file is {stat.st_size / 1e6:.0f} MB, over the "
+            f"{MAX_PROFILE_BYTES / 1e6:.0f} MB limit",
+            file,
+        )
         return None
-    try:
-        frame = pd.read_csv(path)
-    except Exception as exc:  # malformed CSV of any kind
-        out.error("Profiles", row_number, "file", f"cannot be read as CSV ({exc})", file)
-        return None
-    return _check_hours(out, frame, f"profile {file}")
+    cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
+    frame = _PROFILE_CACHE.get(cache_key)
+    if frame is None:
+        try:
+            frame = pd.read_csv(path, skip_blank_lines=False, encoding_errors="replace")
+        except Exception as exc:  # malformed CSV of any kind
+            out.error(
+                "Profiles",
+                row_number,
+                out.header("Profiles", "file"),
+                f"cannot be read as CSV ({exc})",
+                file,
+            )
+            return None
+        while len(frame) and frame.iloc[-1].isna().all():
+            frame = frame.iloc[:-1]
+        _PROFILE_CACHE[cache_key] = frame
+        while len(_PROFILE_CACHE) > _PROFILE_CACHE_SIZE:
+            _PROFILE_CACHE.popitem(last=False)
+    return _check_hours(out, frame, file)
 
 
-def _check_hours(out: Checked, frame: pd.DataFrame, label: str):
+def _check_hours(out: Checked, frame: pd.DataFrame, label: str) -> pd.DataFrame | None:
+    if not isinstance(frame, pd.DataFrame):
+        out.error(label, None, None, "expected a table of hourly values")
+        return None
+    columns = [str(c) for c in frame.columns]
+    if "hour" not in columns:
+        out.error(label, 1, "hour", "required column is missing: expected hour 0..8759")
+        return None
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        out.error(label, 1, repeated[0], "column appears twice")
+        return None
+    if columns != list(frame.columns):
+        frame = frame.set_axis(columns, axis=1)
     if len(frame) != HOURS_PER_YEAR:
-        out.error(label, None, None, f"has {len(frame)} rows, expected {HOURS_PER_YEAR}")
+        out.error(label, None, None, f"has {len(frame)} rows of hours, expected {HOURS_PER_YEAR}")
         return None
-    if "hour" not in frame.columns:
-        out.error(label, 1, "hour", "required column is missing")
-        return None
-    hours = pd.to_numeric(frame["hour"], errors="coerce").to_numpy()
+    hours = _floats(frame["hour"])
     expected = np.arange(HOURS_PER_YEAR)
     if not np.array_equal(hours, expected):
         first = int(np.flatnonzero(hours != expected)[0])
@@ -466,11 +947,19 @@ def _check_hours(out: Checked, frame: pd.DataFrame, label: str):
             label,
             first + 2,
             "hour",
-            f"hours must run 0..{HOURS_PER_YEAR - 1} without gaps; expected {first}",
+            f"hours must run 0..{HOURS_PER_YEAR - 1} without gaps: expected {first}",
             frame["hour"].iloc[first],
         )
         return None
-    return frame.drop(columns="hour")
+    return frame
 
 
-__all__ = ["KEYVALUE_COLUMNS", "Checked", "check"]
+__all__ = [
+    "KEYVALUE_COLUMNS",
+    "Checked",
+    "check",
+    "check_value",
+    "id_text",
+    "match_headers",
+    "split_header",
+]

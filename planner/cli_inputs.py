@@ -1,0 +1,68 @@
+"""Input commands of the CLI: `dcplan template DIR`, `dcplan convert CASE --to xlsx|csv`.
+
+Registered by `planner.cli` through `register(app)`. Problems are printed as one message and
+exit code 2 (bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+EXIT_INPUT = 2
+_console = Console(stderr=True)
+_out = Console()
+
+
+def _fail(message: str) -> None:
+    _console.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def template(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the workbook into.")],
+    name: Annotated[str, typer.Option(help="File name of the workbook.")] = "case.xlsx",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
+) -> None:
+    """Write an empty, documented input workbook (headers with units, one example row each,
+    a README sheet explaining every sheet and column)."""
+    from planner.inputs.template import write_template
+
+    try:
+        path = write_template(folder, name, overwrite)
+    except (FileExistsError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    _out.print(escape(str(path)))
+
+
+def convert(
+    case: Annotated[Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")],
+    to: Annotated[str, typer.Option("--to", help="Target form: xlsx or csv.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Target path (default: beside the case).")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
+) -> None:
+    """Convert a case between a workbook and a CSV folder (lossless; profile files are copied
+    beside the new case when it lands in another folder)."""
+    from planner.inputs.convert import ConvertError
+    from planner.inputs.convert import convert as run_convert
+    from planner.inputs.tables import CaseReadError
+
+    try:
+        result = run_convert(case, to.strip().lower(), out, overwrite)
+    except (CaseReadError, ConvertError, OSError) as exc:
+        _fail(str(exc))
+    _out.print(escape(str(result.path)))
+    for path in result.copied:
+        _out.print(f"  copied profile {escape(str(path))}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the input commands to the `dcplan` app."""
+    app.command("template")(template)
+    app.command("convert")(convert)
