@@ -318,6 +318,52 @@ def write_case(raw: RawTables, profiles: Mapping[str, pd.DataFrame], path: Path 
     return path
 
 
+def east_west_pair() -> dict[str, object]:
+    """Keyword arguments of `case_tables` for a two-site trade-off case used by sweep, Pareto
+    and parameter tests: interactive demand (20 ms) can only be served at `east`, which needs
+    grid power (emissions cannot fall below about 280 kt); batch may go `west`, where wind
+    and PV are cheap but limited. A fresh dict each call, safe to modify."""
+    return {
+        "regions": [{"region": "yrd", "lat": 31.2, "lon": 121.5}],
+        "sites": [
+            {
+                "site": "east",
+                "zone": "east",
+                "lat": 31.0,
+                "lon": 120.9,
+                "max_it": 300,
+                "grid_max": 600,
+                "pue_cap": 1.3,
+                "pv_max": 100,
+                "wind_max": 50,
+                "grid_price": 0.7,
+                "emission_factor": 0.57,
+            },
+            {
+                "site": "west",
+                "zone": "west",
+                "lat": 37.5,
+                "lon": 105.2,
+                "max_it": 600,
+                "grid_max": 1200,
+                "pue_cap": 1.2,
+                "pv_max": 400,
+                "wind_max": 250,
+                "grid_price": 0.36,
+                "emission_factor": 0.62,
+            },
+        ],
+        "classes": [
+            {"workload_class": "interactive", "max_rtt": 20.0, "bandwidth": 1.0},
+            {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
+        ],
+        "demand": {("yrd", "interactive"): 80.0, ("yrd", "batch"): 120.0},
+        "temperature": {"east": daily([14 + 8 * abs(12 - h) / 12 for h in range(24)]), "west": 9.0},
+        "wind": {"east": 0.22, "west": daily([0.15 + 0.25 * (h % 6) / 5 for h in range(24)])},
+        "price": daily([0.5] * 7 + [1.2] * 10 + [1.6] * 4 + [0.8] * 3),
+    }
+
+
 # --- seeded random cases for benchmarks ----------------------------------------------------
 
 _HOUR = np.arange(HOURS_PER_YEAR)

@@ -19,50 +19,12 @@ from planner.pareto import ParetoOptions, knee_index, pareto_front, parse_object
 from planner.prepare import prepare
 from planner.run import RunOptions, solve_case
 from planner.solve import ModelSolver
-from planner.synthetic import case_tables, daily, small_case, write_case
+from planner.synthetic import case_tables, east_west_pair, small_case, write_case
 
 # Interactive demand can only be served at `east` (grid-heavy); batch may go west, where wind
 # and PV are cheap but limited; cutting emissions further means PV, wind and batteries in the
 # east and more of them in the west, at rising cost.
-CASE = {
-    "regions": [{"region": "yrd", "lat": 31.2, "lon": 121.5}],
-    "sites": [
-        {
-            "site": "east",
-            "zone": "east",
-            "lat": 31.0,
-            "lon": 120.9,
-            "max_it": 300,
-            "grid_max": 600,
-            "pue_cap": 1.3,
-            "pv_max": 100,
-            "wind_max": 50,
-            "grid_price": 0.7,
-            "emission_factor": 0.57,
-        },
-        {
-            "site": "west",
-            "zone": "west",
-            "lat": 37.5,
-            "lon": 105.2,
-            "max_it": 600,
-            "grid_max": 1200,
-            "pue_cap": 1.2,
-            "pv_max": 400,
-            "wind_max": 250,
-            "grid_price": 0.36,
-            "emission_factor": 0.62,
-        },
-    ],
-    "classes": [
-        {"workload_class": "interactive", "max_rtt": 20.0, "bandwidth": 1.0},
-        {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
-    ],
-    "demand": {("yrd", "interactive"): 80.0, ("yrd", "batch"): 120.0},
-    "temperature": {"east": daily([14 + 8 * abs(12 - h) / 12 for h in range(24)]), "west": 9.0},
-    "wind": {"east": 0.22, "west": daily([0.15 + 0.25 * (h % 6) / 5 for h in range(24)])},
-    "price": daily([0.5] * 7 + [1.2] * 10 + [1.6] * 4 + [0.8] * 3),
-}
+CASE = east_west_pair()
 
 
 def _case(**policy: float) -> Case:

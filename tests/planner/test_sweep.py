@@ -28,50 +28,12 @@ from planner.sweep import (
     result_columns,
     run_sweep,
 )
-from planner.synthetic import case_tables, daily, small_case, write_case
+from planner.synthetic import case_tables, east_west_pair, small_case, write_case
 from planner.writers import MANIFEST, verify_manifest
 
 # Interactive demand (20 ms) can only be served at `east`, which needs grid power: emissions
 # cannot fall below about 280 kt, so a cap of 1,000 t is infeasible.
-CASE = {
-    "regions": [{"region": "yrd", "lat": 31.2, "lon": 121.5}],
-    "sites": [
-        {
-            "site": "east",
-            "zone": "east",
-            "lat": 31.0,
-            "lon": 120.9,
-            "max_it": 300,
-            "grid_max": 600,
-            "pue_cap": 1.3,
-            "pv_max": 100,
-            "wind_max": 50,
-            "grid_price": 0.7,
-            "emission_factor": 0.57,
-        },
-        {
-            "site": "west",
-            "zone": "west",
-            "lat": 37.5,
-            "lon": 105.2,
-            "max_it": 600,
-            "grid_max": 1200,
-            "pue_cap": 1.2,
-            "pv_max": 400,
-            "wind_max": 250,
-            "grid_price": 0.36,
-            "emission_factor": 0.62,
-        },
-    ],
-    "classes": [
-        {"workload_class": "interactive", "max_rtt": 20.0, "bandwidth": 1.0},
-        {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
-    ],
-    "demand": {("yrd", "interactive"): 80.0, ("yrd", "batch"): 120.0},
-    "temperature": {"east": daily([14 + 8 * abs(12 - h) / 12 for h in range(24)]), "west": 9.0},
-    "wind": {"east": 0.22, "west": daily([0.15 + 0.25 * (h % 6) / 5 for h in range(24)])},
-    "price": daily([0.5] * 7 + [1.2] * 10 + [1.6] * 4 + [0.8] * 3),
-}
+CASE = east_west_pair()
 runner = CliRunner()
 
 
