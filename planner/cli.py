@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -142,6 +143,8 @@ def run(
     except (InputErrors, CaseReadError, FileExistsError) as exc:
         _fail_input(exc, as_json)
     except KeyboardInterrupt:
+        # a second Ctrl-C (or one HiGHS re-delivers) must not turn the exit into a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         console.print("[yellow]interrupted:[/] no results folder was written")
         raise typer.Exit(130) from None
     summary = json.loads((record.folder / "summary.json").read_text(encoding="utf-8"))
