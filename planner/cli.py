@@ -31,6 +31,17 @@ out = Console()
 
 DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+STATUS_MESSAGES = {
+    "unbounded": "the cost can fall without limit: a negative cost or subsidy without a cap "
+    "(check negative prices, voucher budgets and capacity limits left blank)",
+    "infeasible_or_unbounded": "HiGHS could not tell infeasible from unbounded; run again "
+    "with allow_unserved set to true to see which demand cannot be served",
+    "no_solution": "solver limit reached without a feasible solution: raise --time-limit or "
+    "use fewer typical days (--time typical:N)",
+    "error": "the solver stopped with an error (numerical trouble): check extreme input values "
+    "(very large or very small costs and limits); the solver log is in run.log",
+    "interrupted": "the solve was interrupted before a solution was found",
+}
 
 
 def _print_problems(problems: list[InputError], as_json: bool) -> None:
@@ -173,8 +184,8 @@ def run(
             console.print(f"[red]{summary['status']}:[/] {escape(explanation.get('message', ''))}")
             for line in explanation.get("conflicts", []):
                 console.print(f"  - {escape(line)}")
-        elif code == EXIT_LIMIT:
-            console.print("[red]solver limit reached without a feasible solution[/]")
+        elif summary.get("status") in STATUS_MESSAGES:
+            console.print(f"[red]{summary['status']}:[/] {STATUS_MESSAGES[summary['status']]}")
         times = ", ".join(f"{k} {v:.1f} s" for k, v in manifest["timings_s"].items())
         out.print(f"timings: {times}")
         out.print(f"report: {record.folder / 'report.html'}")

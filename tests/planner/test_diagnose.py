@@ -118,3 +118,12 @@ def test_allow_unserved_attaches_the_reason_to_the_plan():
     (reason,) = summary["unserved_explanation"]
     assert "the only site within 5 ms" in reason
     assert "hot cannot meet its 1.25 PUE cap with air cooling" in reason
+
+
+def test_utilisation_above_the_usable_share_names_the_site():
+    # IT load can reach only 85% of capacity, so a 90% minimum utilisation cannot hold
+    case = small_case(policy={"min_utilisation": 0.9}, temperature=5.0)
+    item = _item(_explain(case), "utilisation")
+    assert item["index"] == "s1"
+    # shortfall = (0.9 − 0.85) · 8760 · capacity, with capacity = 100 / 0.85 MW
+    assert item["amount"] == pytest.approx(0.05 * 8760 * 100 / 0.85, rel=1e-3)
