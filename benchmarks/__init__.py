@@ -1,0 +1,1 @@
+"""Benchmarks of the planner (`make bench` → benchmarks/RESULTS.md). Not part of `make test`."""

@@ -1,0 +1,367 @@
+"""Full-year re-dispatch of a solved plan: its true annual cost and the typical-day error.
+
+A plan solved on typical days fixes capacities (IT by cooling technology, PV, wind, battery
+energy and power) and routing. With those fixed the sites decouple, so each site's dispatch
+over all 8760 hours is one LP of its own, built from the same `models` blocks:
+
+- the site's case: the plan's case restricted to that one site, whose demand is what the plan
+  routes to it (region, class → served MW), so `demand_met` fixes the routing; vouchers are
+  left out (they depend on routing only and are added back, as planned, to the total);
+- `prepare(site_case, "full")`, `models.build`, then the capacity variables are fixed at the
+  plan's values (`Var.fix`, no change to `models/` needed);
+- constraints over all sites cannot be split, so a binding global carbon cap or overall green
+  share is priced instead at the plan's dual (Lagrangian term added to the objective:
+  + shadow price × emissions, − shadow price × (green + certificates − share × facility
+  energy)); the reported cost keeps only the real cost terms.
+
+The LPs are solved in sequence or in a process pool (`workers`). `redispatch` returns one row
+per site and a final `total` row, beside the plan's own (typical-day) figures.
+Units: M yuan/yr, t CO2/yr, MWh/yr, MW; errors in % of the plan's figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.inputs.case import Case
+from planner.results import Results
+
+YUAN_PER_MYUAN = 1e6
+EPS = 1e-6
+TOTAL = "total"
+
+# Columns of the returned table (per site and total), in order.
+COLUMNS = [
+    "site",
+    "status",
+    "annual_cost_myuan",
+    "plan_cost_myuan",
+    "cost_error_pct",
+    "emissions_t",
+    "plan_emissions_t",
+    "grid_energy_mwh",
+    "plan_grid_energy_mwh",
+    "pv_energy_mwh",
+    "wind_energy_mwh",
+    "curtailed_mwh",
+    "it_energy_mwh",
+    "facility_energy_mwh",
+    "pue",
+    "plan_pue",
+    "pue_cap",
+    "green_share",
+    "plan_green_share",
+    "water_m3",
+    "unserved_mw",
+    "vouchers_myuan",
+    "rows",
+    "columns",
+    "iterations",
+    "seconds",
+    "prepare_seconds",
+    "build_seconds",
+    "load_seconds",
+    "solve_seconds",
+    "extract_seconds",
+]
+
+
+@dataclass(frozen=True)
+class RedispatchOptions:
+    """workers: processes (1: in this process, in sequence; None: one per CPU);
+    time_limit [s] per site LP; solver_options: raw HiGHS options for every site LP;
+    export_dir: if set, each site LP is also written there as `<site>.mps` (benchmarks)."""
+
+    workers: int | None = 1
+    time_limit: float | None = None
+    solver_options: dict = field(default_factory=dict)
+    export_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteTask:
+    """What one site's LP needs (picklable, for worker processes).
+
+    capacities: {'Cap_IT': {cooling: MW}, 'Cap_PV': MW, 'Cap_WT': MW, 'Cap_E': MWh,
+    'Cap_P': MW}; carbon_shadow [yuan/t] ≥ 0; green_shadow [yuan/MWh] ≥ 0 and green_share [-]
+    of a binding overall green-share limit."""
+
+    site: str
+    case: Case
+    capacities: dict
+    carbon_shadow: float = 0.0
+    green_shadow: float = 0.0
+    green_share: float = 0.0
+
+
+def _policy_dual(results: Results, name: str) -> float:
+    """The dual of a scalar policy constraint in planner units (0 when absent)."""
+    duals = results.duals
+    if duals.empty:
+        return 0.0
+    rows = duals[duals["constraint"] == name]
+    return float(rows["dual"].iloc[0]) if len(rows) else 0.0
+
+
+def site_case(case: Case, results: Results, site: str) -> Case:
+    """The plan's case restricted to `site`, with the demand the plan routes to it."""
+    routing = results.routing
+    served = routing[routing["site"] == site]
+    demand = pd.DataFrame(
+        {
+            "excel_row": np.arange(len(served), dtype=int) + 2,
+            "region": served["region"].to_numpy(),
+            "workload_class": served["workload_class"].to_numpy(),
+            "demand_mw": served["served_mw"].to_numpy(dtype=float),
+        }
+    )
+    policy = dict(case.policy)
+    policy["carbon_cap"] = None  # priced at its dual instead (see module doc)
+    if policy.get("green_share_scope") != "site":
+        policy["green_share_min"] = None
+    profiles = {
+        name: frame[[site]] if site in frame.columns else frame
+        for name, frame in case.profiles.items()
+    }
+    links = case.links[case.links["site"] == site] if not case.links.empty else case.links
+    return dataclasses.replace(
+        case,
+        name=f"{case.name}:{site}",
+        policy=policy,
+        sites=case.sites.loc[[site]],
+        demand=demand,
+        links=links.reset_index(drop=True),
+        vouchers=case.vouchers.iloc[0:0],
+        profiles=profiles,
+    )
+
+
+def site_tasks(case: Case, results: Results) -> list[SiteTask]:
+    """One task per site of the plan, with its fixed capacities and the policy prices."""
+    sites = results.sites.set_index("site")
+    cooling = case.cooling_techs
+    # shadow prices are the duals' magnitudes: the sign of a dual follows how Pyomo wrote the
+    # row (a ≥ b with variables on both sides becomes b − a ≤ 0), the price does not
+    carbon = abs(_policy_dual(results, "carbon_cap_limit"))
+    green = abs(_policy_dual(results, "green_share_limit"))
+    share = float(case.policy.get("green_share_min") or 0.0)
+    tasks = []
+    for site in case.sites.index:
+        row = sites.loc[site]
+        capacities = {
+            "Cap_IT": {k: max(0.0, float(row.get(f"it_capacity_{k}_mw", 0.0))) for k in cooling},
+            "Cap_PV": max(0.0, float(row["pv_mw"])),
+            "Cap_WT": max(0.0, float(row["wind_mw"])),
+            "Cap_E": max(0.0, float(row["battery_mwh"])),
+            "Cap_P": max(0.0, float(row["battery_mw"])),
+        }
+        tasks.append(
+            SiteTask(
+                site=site,
+                case=site_case(case, results, site),
+                capacities=capacities,
+                carbon_shadow=carbon,
+                green_shadow=green if case.policy.get("green_share_scope") != "site" else 0.0,
+                green_share=share,
+            )
+        )
+    return tasks
+
+
+def build_site_model(task: SiteTask, timings: dict | None = None):
+    """(ModelData, model) of one site's full-year dispatch, capacities fixed. `timings`
+    (optional) receives prepare and build seconds."""
+    from models.build import build
+    from planner.prepare import prepare
+
+    clock = time.perf_counter()
+    data = prepare(task.case, "full")
+    prepared = time.perf_counter()
+    m = build(data)
+    site = task.site
+    caps = task.capacities
+    for k in m.K:
+        m.Cap_IT[site, k].fix(caps["Cap_IT"].get(k, 0.0))
+    m.Cap_PV[site].fix(caps["Cap_PV"])
+    m.Cap_WT[site].fix(caps["Cap_WT"])
+    m.Cap_E[site].fix(caps["Cap_E"])
+    m.Cap_P[site].fix(caps["Cap_P"])
+    if task.carbon_shadow > 0 or task.green_shadow > 0:
+        shadow = 0.0
+        if task.carbon_shadow > 0:
+            shadow = shadow + task.carbon_shadow / YUAN_PER_MYUAN * m.emissions_t
+        if task.green_shadow > 0:
+            green = m.green_mwh[site] + m.GEC[site] - task.green_share * m.facility_energy_mwh[site]
+            shadow = shadow - task.green_shadow / YUAN_PER_MYUAN * green
+        m.total_cost.deactivate()
+        m.priced_cost = pyo.Objective(expr=m.total_cost.expr + shadow, sense=pyo.minimize)
+    if timings is not None:
+        timings["prepare_seconds"] = prepared - clock
+        timings["build_seconds"] = time.perf_counter() - prepared
+    return data, m
+
+
+def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict:
+    """Solve one site's full-year LP; returns its row of the re-dispatch table (with the
+    seconds of each phase)."""
+    from planner.results import collect
+    from planner.solve import ModelSolver, SolveOptions
+
+    options = options or RedispatchOptions()
+    start = time.perf_counter()
+    row: dict = {"site": task.site}
+    if task.case.demand.empty and not any(
+        v > EPS for v in [*task.capacities["Cap_IT"].values(), task.capacities["Cap_PV"]]
+    ):
+        row.update(status="idle", annual_cost_myuan=0.0, seconds=time.perf_counter() - start)
+        return row
+    data, m = build_site_model(task, row)
+    solver = ModelSolver(
+        m, SolveOptions(time_limit=options.time_limit, solver_options=dict(options.solver_options))
+    )
+    row["load_seconds"] = solver.load()
+    if options.export_dir is not None and solver.highs is not None:
+        Path(options.export_dir).mkdir(parents=True, exist_ok=True)
+        solver.highs.writeModel(str(Path(options.export_dir) / f"{task.site}.mps"))
+    outcome = solver.solve(want_duals=False)
+    compiled = solver.compiled
+    row.update(
+        status=outcome.status,
+        rows=compiled.n_rows if compiled is not None else None,
+        columns=compiled.n_cols if compiled is not None else None,
+        solve_seconds=outcome.seconds,
+        iterations=outcome.iterations,
+    )
+    if outcome.has_solution:
+        clock = time.perf_counter()
+        results = collect(m, data, outcome)
+        s = results.sites.iloc[0]
+        row.update(
+            annual_cost_myuan=float(results.costs["cost_myuan"].sum()),
+            emissions_t=float(s["emissions_t"]),
+            grid_energy_mwh=float(s["grid_energy_mwh"]),
+            pv_energy_mwh=float(s["pv_energy_mwh"]),
+            wind_energy_mwh=float(s["wind_energy_mwh"]),
+            curtailed_mwh=float(s["curtailed_mwh"]),
+            it_energy_mwh=float(s["it_energy_mwh"]),
+            facility_energy_mwh=float(s["facility_energy_mwh"]),
+            pue=_float(s["pue"]),
+            green_share=_float(s["green_share"]),
+            water_m3=float(s["water_m3"]),
+            unserved_mw=float(results.summary["unserved_mw"]),
+        )
+        row["extract_seconds"] = time.perf_counter() - clock
+    row["seconds"] = time.perf_counter() - start
+    return row
+
+
+def _float(value) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def _solve_all(tasks: list[SiteTask], options: RedispatchOptions) -> list[dict]:
+    workers = options.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, len(tasks)))
+    if workers == 1:
+        return [solve_site(task, options) for task in tasks]
+    # spawn, not fork: HiGHS keeps a thread pool that a forked child must not inherit
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(solve_site, tasks, [options] * len(tasks)))
+
+
+def redispatch(
+    case: Case, results: Results, options: RedispatchOptions | None = None
+) -> pd.DataFrame:
+    """Re-dispatch a solved plan over the full year, one LP per site (see module doc).
+
+    `case` is the case the plan was solved for (scenario applied); `results` its Results.
+    Returns one row per site and a `total` row (columns: COLUMNS); `annual_cost_myuan` of the
+    total includes the plan's vouchers (they depend on routing only), so it compares with the
+    plan's objective in `plan_cost_myuan`.
+    """
+    options = options or RedispatchOptions()
+    tasks = site_tasks(case, results)
+    rows = _solve_all(tasks, options)
+    table = pd.DataFrame(rows)
+    plan = results.sites.set_index("site")
+    table["plan_cost_myuan"] = table["site"].map(plan["cost_myuan"])
+    table["plan_emissions_t"] = table["site"].map(plan["emissions_t"])
+    table["plan_grid_energy_mwh"] = table["site"].map(plan["grid_energy_mwh"])
+    table["plan_pue"] = table["site"].map(plan["pue"])
+    table["pue_cap"] = table["site"].map(plan["pue_cap"])
+    table["plan_green_share"] = table["site"].map(plan["green_share"])
+    costs = results.costs.set_index("term")["cost_myuan"]
+    vouchers = float(costs.get("vouchers", 0.0))
+    total = _total_row(table, results, vouchers)
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plan_cost = table["plan_cost_myuan"].to_numpy(dtype=float)
+        table["cost_error_pct"] = np.where(
+            np.abs(plan_cost) > EPS,
+            100.0
+            * (plan_cost - table["annual_cost_myuan"].to_numpy(dtype=float))
+            / table["annual_cost_myuan"].to_numpy(dtype=float),
+            np.nan,
+        )
+    return table.reindex(columns=COLUMNS)
+
+
+def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
+    """Sums over sites (ratios recomputed from the sums); vouchers added to the cost."""
+    solved = table["status"].isin(["optimal", "idle"]).all()
+    summed = {
+        c: float(table[c].sum(min_count=1))
+        for c in (
+            "annual_cost_myuan",
+            "emissions_t",
+            "plan_emissions_t",
+            "grid_energy_mwh",
+            "plan_grid_energy_mwh",
+            "pv_energy_mwh",
+            "wind_energy_mwh",
+            "curtailed_mwh",
+            "it_energy_mwh",
+            "facility_energy_mwh",
+            "water_m3",
+            "unserved_mw",
+            "rows",
+            "columns",
+            "iterations",
+            "seconds",
+            "prepare_seconds",
+            "build_seconds",
+            "load_seconds",
+            "solve_seconds",
+            "extract_seconds",
+        )
+        if c in table
+    }
+    it = summed.get("it_energy_mwh", math.nan)
+    facility = summed.get("facility_energy_mwh", math.nan)
+    green = summed.get("pv_energy_mwh", math.nan) + summed.get("wind_energy_mwh", math.nan)
+    summary = results.summary
+    return {
+        "site": TOTAL,
+        "status": "optimal" if solved else "incomplete",
+        **summed,
+        "annual_cost_myuan": summed.get("annual_cost_myuan", math.nan) + vouchers
+        if solved
+        else math.nan,
+        "plan_cost_myuan": float(summary["objective_myuan"]),
+        "pue": facility / it if it > EPS else math.nan,
+        "plan_pue": summary.get("pue_avg"),
+        "green_share": green / facility if facility > EPS else math.nan,
+        "plan_green_share": summary.get("green_share"),
+        "vouchers_myuan": vouchers,
+    }
