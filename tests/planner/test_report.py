@@ -326,8 +326,9 @@ def test_report_is_self_contained_and_small(small_run: Path):
     assert page.external == []
     outside_scripts = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", outside_scripts)
-    packed = re.findall(r'<script id="plotly-gz" type="application/octet-stream">([^<]+)</script>',
-                        html)
+    packed = re.findall(
+        r'<script id="plotly-gz" type="application/octet-stream">([^<]+)</script>', html
+    )
     assert len(packed) == 1 and len(packed[0]) > 1_000_000  # plotly.js inlined once, gzipped
     assert len(html.encode("utf-8")) < MAX_REPORT_BYTES
 
