@@ -29,7 +29,8 @@ from planner.report import HtmlTable, RunFolder, environment, html_table, load_r
 from planner.workbook import Sheet, write_workbook
 
 MIN_RUNS, MAX_RUNS = 2, 20
-RESULTS_DIR = Path("results")
+from planner.writers import RESULTS_DIR, timestamped_dir  # noqa: E402
+
 TEMP_PREFIX = ".incomplete-"
 EPS_MW = 1e-6
 
@@ -539,13 +540,7 @@ def render_comparison(c: Comparison) -> str:
 
 def default_out_dir(root: Path = RESULTS_DIR) -> Path:
     """results/compare-<UTC timestamp> (a suffix when taken)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = root / f"compare-{stamp}"
-    target, n = base, 1
-    while target.exists():
-        n += 1
-        target = base.with_name(f"{base.name}-{n}")
-    return target
+    return timestamped_dir(root, "compare")
 
 
 def write_comparison(folders: list[Path], out: Path | None = None, overwrite: bool = False) -> Path:

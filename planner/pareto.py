@@ -421,21 +421,10 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
 
 def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, case: Case) -> Path:
     """pareto.html: the front with its knee, the shadow price along it, and the table."""
-    from markupsafe import Markup, escape
 
-    from planner.sweep import cell, render_page
+    from planner.sweep import cell, render_page, table_rows
 
-    rows = []
-    for record in table.to_dict("records"):
-        cells: list[object] = []
-        for column in table.columns:
-            value = record[column]
-            if column == "folder" and isinstance(value, str) and value:
-                href = escape(f"{value}/report.html")
-                cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
-            else:
-                cells.append(cell(value))
-        rows.append(cells)
+    rows = table_rows(table)
     knee = table[table["knee"].astype(bool)]
     note = (
         "Each point is the least-cost plan under a cap on "

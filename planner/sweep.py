@@ -835,6 +835,25 @@ PAGE = """{% extends "base.html.j2" %}
 """
 
 
+def table_rows(table: pd.DataFrame) -> list[list[object]]:
+    """Cells of a sweep or Pareto table for `render_page`; a `folder` column links to that
+    point's report.html."""
+    from markupsafe import Markup, escape
+
+    rows = []
+    for record in table.to_dict("records"):
+        cells: list[object] = []
+        for column in table.columns:
+            value = record[column]
+            if column == "folder" and isinstance(value, str) and value:
+                href = escape(f"{value}/report.html")
+                cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
+            else:
+                cells.append(cell(value))
+        rows.append(cells)
+    return rows
+
+
 def render_page(title: str, meta: Sequence[str], sections: Sequence[dict]) -> str:
     """A self-contained HTML page (plotly.js inlined once) in the look of report.html.
 
@@ -957,19 +976,8 @@ def write_sweep_html(
     table: pd.DataFrame, axes: Sequence[Axis], path: Path, name: str, spec: dict
 ) -> Path:
     """sweep.html: the trade-off charts and the sweep table (links to each point's report)."""
-    from markupsafe import Markup, escape
 
-    rows = []
-    for record in table.to_dict("records"):
-        cells: list[object] = []
-        for column in table.columns:
-            value = record[column]
-            if column == "folder" and isinstance(value, str) and value:
-                href = escape(f"{value}/report.html")
-                cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
-            else:
-                cells.append(cell(value))
-        rows.append(cells)
+    rows = table_rows(table)
     varied = "; ".join(
         f"{a['label']} ({a['parameter']}{', ' + a['unit'] if a['unit'] else ''}): "
         + ", ".join(a["values"])

@@ -35,15 +35,20 @@ TABLE_FILES = ("sites", "routing", "hourly", "costs", "duals")
 FLOAT_FORMAT = "%.10g"
 
 
-def default_run_dir(case: Case, root: Path = RESULTS_DIR) -> Path:
-    """results/<case>-<scenario>-<timestamp> (UTC, to the second; a suffix if taken)."""
+def timestamped_dir(root: Path, prefix: str) -> Path:
+    """root/<prefix>-<UTC timestamp to the second>, with a suffix -2, -3 … if taken."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = root / f"{case.name}-{case.scenario}-{stamp}"
+    base = root / f"{prefix}-{stamp}"
     target, n = base, 1
     while target.exists():
         n += 1
         target = base.with_name(f"{base.name}-{n}")
     return target
+
+
+def default_run_dir(case: Case, root: Path = RESULTS_DIR) -> Path:
+    """results/<case>-<scenario>-<timestamp> (UTC, to the second; a suffix if taken)."""
+    return timestamped_dir(root, f"{case.name}-{case.scenario}")
 
 
 def sha256_file(path: Path) -> str:
