@@ -7,6 +7,7 @@ over all 8760 hours is one LP of its own, built from the same `models` blocks:
 - the site's case: the plan's case restricted to that one site, whose demand is what the plan
   routes to it (region, class → served MW), so `demand_met` fixes the routing; vouchers are
   left out (they depend on routing only and are added back, as planned, to the total);
+  cooling technologies the plan built none of at the site are left out (their load is zero);
 - `prepare(site_case, "full")`, `models.build`, then the capacity variables are fixed at the
   plan's values (`Var.fix`, no change to `models/` needed);
 - constraints over all sites cannot be split, so a binding global carbon cap or overall green
@@ -64,6 +65,8 @@ COLUMNS = [
     "plan_green_share",
     "water_m3",
     "unserved_mw",
+    "relaxed",
+    "limit_excess",
     "vouchers_myuan",
     "rows",
     "columns",
@@ -79,11 +82,12 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class RedispatchOptions:
-    """workers: processes (1: in this process, in sequence; None: one per CPU);
+    """workers: processes (1: in this process, in sequence; None: one per CPU, at most one
+    per site);
     time_limit [s] per site LP; solver_options: raw HiGHS options for every site LP;
     export_dir: if set, each site LP is also written there as `<site>.mps` (benchmarks)."""
 
-    workers: int | None = 1
+    workers: int | None = None
     time_limit: float | None = None
     solver_options: dict = field(default_factory=dict)
     export_dir: str | None = None
@@ -139,12 +143,29 @@ def site_case(case: Case, results: Results, site: str) -> Case:
         case,
         name=f"{case.name}:{site}",
         policy=policy,
+        technologies=_built_cooling_only(case, results, site),
         sites=case.sites.loc[[site]],
         demand=demand,
         links=links.reset_index(drop=True),
         vouchers=case.vouchers.iloc[0:0],
         profiles=profiles,
     )
+
+
+def _built_cooling_only(case: Case, results: Results, site: str) -> pd.DataFrame:
+    """The case's technologies with the cooling technologies the plan built no IT capacity of
+    at `site` marked unavailable: their load is zero all year, so leaving them out of the site
+    LP (a third of its rows per technology) changes nothing but its size. All are kept when
+    the plan built none."""
+    row = results.sites.set_index("site").loc[site]
+    unused = [
+        k for k in case.cooling_techs if float(row.get(f"it_capacity_{k}_mw", 0.0) or 0.0) <= EPS
+    ]
+    if len(unused) == len(case.cooling_techs):
+        return case.technologies
+    technologies = case.technologies.copy()
+    technologies.loc[unused, "available"] = False
+    return technologies
 
 
 def site_tasks(case: Case, results: Results) -> list[SiteTask]:
@@ -212,6 +233,69 @@ def build_site_model(task: SiteTask, timings: dict | None = None):
     return data, m
 
 
+INFEASIBLE = ("infeasible", "infeasible_or_unbounded")
+# Site limits that the full year may break for a typical-day plan. They are made elastic at
+# this penalty per unit of excess (M yuan per MWh, m3, ...): far above any shadow price, so the
+# excess is zero whenever the limit can be met and otherwise the least possible.
+SITE_LIMITS = ("pue_cap_limit", "water_cap_limit", "green_share_site", "utilisation")
+EXCESS_PENALTY_MYUAN = 1.0
+EXCESS_TOLERANCE = 1e-6
+
+
+def make_limits_elastic(m: pyo.ConcreteModel) -> list[str]:
+    """Replace the active one-sided SITE_LIMITS rows of `m` by elastic copies (body −
+    excess ≤ upper, or body + excess ≥ lower, `limit_excess` ≥ 0 penalised in a new
+    objective `elastic_cost`). Returns the limit name of each `limit_excess` index. The cost
+    terms `m.cost` are unchanged, so reported costs exclude the penalty."""
+    rows = []
+    for name in SITE_LIMITS:
+        component = getattr(m, name, None)
+        if component is None:
+            continue
+        for con in component.values():
+            if con.active and con.has_lb() != con.has_ub():
+                rows.append((name, con))
+    if not rows:
+        return []
+    m.LIMITS = pyo.Set(initialize=range(len(rows)), ordered=True)
+    m.limit_excess = pyo.Var(m.LIMITS, domain=pyo.NonNegativeReals)
+
+    def elastic(m, i):
+        con = rows[i][1]
+        if con.has_ub():
+            return con.body - m.limit_excess[i] <= con.upper
+        return con.body + m.limit_excess[i] >= con.lower
+
+    m.elastic_limit = pyo.Constraint(m.LIMITS, rule=elastic)
+    for _, con in rows:
+        con.deactivate()
+    objective = next(m.component_data_objects(pyo.Objective, active=True))
+    objective.deactivate()
+    m.elastic_cost = pyo.Objective(
+        expr=objective.expr + EXCESS_PENALTY_MYUAN * pyo.quicksum(m.limit_excess.values()),
+        sense=pyo.minimize,
+    )
+    return [name for name, _ in rows]
+
+
+def broken_limits(m: pyo.ConcreteModel, names: list[str]) -> tuple[list[str], float]:
+    """The limits with an excess in the solution of `m`, and the total excess."""
+    if not names:
+        return [], 0.0
+    excess = [float(m.limit_excess[i].value or 0.0) for i in range(len(names))]
+    broken = sorted({n for n, x in zip(names, excess, strict=True) if x > EXCESS_TOLERANCE})
+    return broken, sum(excess)
+
+
+def allow_unserved(m: pyo.ConcreteModel) -> bool:
+    """Let demand go unserved (at the case's penalty): the last resort when the fixed
+    capacities cannot carry the year's load. Returns False when it already could."""
+    fixed = [v for v in m.u.values() if v.fixed]
+    for v in fixed:
+        v.unfix()
+    return bool(fixed)
+
+
 def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict:
     """Solve one site's full-year LP; returns its row of the re-dispatch table (with the
     seconds of each phase)."""
@@ -227,6 +311,9 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
         row.update(status="idle", annual_cost_myuan=0.0, seconds=time.perf_counter() - start)
         return row
     data, m = build_site_model(task, row)
+    # the plan may break a site limit over the real year (typical days miss some hours):
+    # the least excess is found and reported instead of stopping at "infeasible"
+    limits = make_limits_elastic(m)
     solver = ModelSolver(
         m, SolveOptions(time_limit=options.time_limit, solver_options=dict(options.solver_options))
     )
@@ -234,15 +321,24 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
     if options.export_dir is not None and solver.highs is not None:
         Path(options.export_dir).mkdir(parents=True, exist_ok=True)
         solver.highs.writeModel(str(Path(options.export_dir) / f"{task.site}.mps"))
-    outcome = solver.solve(want_duals=False)
+    attempts = [solver.solve(want_duals=False)]
+    unserved = False
+    if attempts[-1].status in INFEASIBLE and allow_unserved(m):
+        unserved = True
+        attempts.append(solver.solve(want_duals=False))
+    outcome = attempts[-1]
     compiled = solver.compiled
     row.update(
         status=outcome.status,
         rows=compiled.n_rows if compiled is not None else None,
         columns=compiled.n_cols if compiled is not None else None,
-        solve_seconds=outcome.seconds,
-        iterations=outcome.iterations,
+        solve_seconds=sum(a.seconds for a in attempts),
+        iterations=sum(a.iterations for a in attempts),
     )
+    if outcome.has_solution:
+        broken, excess = broken_limits(m, limits)
+        row["relaxed"] = ",".join(broken + (["demand_met"] if unserved else []))
+        row["limit_excess"] = excess
     if outcome.has_solution:
         clock = time.perf_counter()
         results = collect(m, data, outcome)
@@ -351,9 +447,15 @@ def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
     facility = summed.get("facility_energy_mwh", math.nan)
     green = summed.get("pv_energy_mwh", math.nan) + summed.get("wind_energy_mwh", math.nan)
     summary = results.summary
+    relaxed = [
+        f"{site}: {what}"
+        for site, what in zip(table["site"], table.get("relaxed", []), strict=False)
+        if isinstance(what, str) and what
+    ]
     return {
         "site": TOTAL,
         "status": "optimal" if solved else "incomplete",
+        "relaxed": "; ".join(relaxed),
         **summed,
         "annual_cost_myuan": summed.get("annual_cost_myuan", math.nan) + vouchers
         if solved

@@ -136,8 +136,18 @@ class _TrackingDispatcher(LinearBeforeChildDispatcher):
 
     @staticmethod
     def record_monomial(visitor, result, coef, var):
+        key = id(var)
+        if key in visitor.var_map:
+            # the common case, inlined: an unfixed variable already recorded (the base
+            # method's own fast path); var_map only ever holds unfixed variables
+            linear = result.linear
+            if key in linear:
+                linear[key] += coef
+            elif coef:
+                linear[key] = coef
+            return None
         if var.fixed:
-            visitor.fixed[id(var)] = var
+            visitor.fixed[key] = var
         return LinearBeforeChildDispatcher.record_monomial(visitor, result, coef, var)
 
 
