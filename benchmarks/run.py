@@ -9,9 +9,10 @@ Each measurement runs in a fresh child process (`benchmarks.measure`), so peak R
 that measurement alone. Beside each size, the LP the planner gave HiGHS is written as MPS and
 solved by highspy alone in another fresh process with the same HiGHS options: Pyomo overhead
 (build + load + extract) and memory are ratios to that raw solve, measured in the same run.
-Sections: sizes, paths (Pyomo → HiGHS load paths), options (HiGHS algorithms on the default
-LP), typical (typical:N vs full-year re-dispatch, and vs the monolithic 3-site optimum),
-resolve (10 carbon prices re-solved vs fresh runs).
+Sections: endtoend (`dcplan run` of the default case as `make run` does it, fresh process,
+wall clock and peak RSS), sizes, paths (Pyomo → HiGHS load paths), options (HiGHS algorithms
+on the default LP), typical (typical:N vs full-year re-dispatch, and vs the monolithic 3-site
+optimum), resolve (10 carbon prices re-solved vs fresh runs).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.cases import QUICK_SIZES, ROOT, SIZES, Size
+from benchmarks.cases import DEFAULT_CASE, QUICK_SIZES, ROOT, SIZES, Size
 
-SECTIONS = ("sizes", "paths", "options", "typical", "resolve")
+SECTIONS = ("endtoend", "sizes", "paths", "options", "typical", "resolve")
+END_TO_END_REPEATS = 3
 TYPICAL_DAYS = (6, 12, 24, 48)
 CARBON_PRICES = tuple(float(p) for p in range(50, 550, 50))  # yuan/t, 10 prices
 # HiGHS option sets compared on the default typical:12 LP (raw highspy, same MPS)
@@ -78,6 +80,41 @@ def child(args: list[str], timeout: float | None = None) -> dict:
             return result
     tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
     return {"error": f"exit {done.returncode}: " + " | ".join(tail)}
+
+
+def end_to_end(workdir: Path, case: Path, repeats: int) -> list[dict]:
+    """`dcplan run CASE` (what `make run` runs) in a fresh process, `repeats` times: wall
+    seconds from process start to exit, peak RSS [MB], exit code and the run's own phase
+    timings (from its manifest)."""
+    script = Path(sys.executable).with_name("dcplan")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "planner.cli"]
+    runs = []
+    for n in range(repeats):
+        out = workdir / f"endtoend_{n}"
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [*command, "run", str(case), "--out", str(out), "--quiet"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        manifest = out / "manifest.json"
+        timings = (
+            json.loads(manifest.read_text()).get("timings_s", {}) if manifest.is_file() else {}
+        )
+        runs.append(
+            {
+                "seconds": seconds,
+                "peak_rss_mb": usage.ru_maxrss / 1024.0,
+                "exit_code": process.returncode,
+                "timings": timings,
+                "loadavg": os.getloadavg(),
+            }
+        )
+    return runs
 
 
 def _highs_options() -> dict:
@@ -202,7 +239,8 @@ def sizes_notes(sizes: list[dict]) -> str:
                 f"{_fmt(run.get('rows'), 0)} rows in total, largest site LP "
                 f"{_fmt(run.get('largest_rows'), 0)} rows; wall {_fmt(run['seconds']['total'])} s "
                 f"in sequence; annual cost {_fmt(run.get('objective_myuan'))} vs plan "
-                f"{_fmt(run.get('plan_objective_myuan'))}"
+                f"{_fmt(run.get('plan_objective_myuan'))}; limits broken over the full year: "
+                f"{run.get('relaxed') or 'none'}"
             )
         if "cpu" in run:
             parts.append(f"solve CPU {_fmt(run['cpu'].get('solve'))} s")
@@ -242,11 +280,12 @@ def typical_table(results: list[dict]) -> str:
         "full-year cost M yuan",
         "objective error",
         "re-dispatch s",
+        "limits the full year breaks",
     ]
     rows = []
     for r in results:
         if "error" in r:
-            rows.append([r.get("case", "?"), r.get("time", "?"), r["error"], *[""] * 8])
+            rows.append([r.get("case", "?"), r.get("time", "?"), r["error"], *[""] * 9])
             continue
         rows.append(
             [
@@ -261,6 +300,7 @@ def typical_table(results: list[dict]) -> str:
                 r["annual_cost_myuan"],
                 f"{r['cost_error_pct']:+.2f}%",
                 r["redispatch_seconds"],
+                r.get("relaxed") or "none",
             ]
         )
     return _table(headers, rows)
@@ -286,6 +326,30 @@ def monolithic_table(typical: list[dict], monolithic: dict) -> str:
         )
     return _table(
         ["time", "objective M yuan", "vs full-year optimum", "solve s", "solve time"], rows
+    )
+
+
+def end_to_end_table(runs: list[dict]) -> str:
+    phases = ("read", "prepare", "build", "load", "solve", "extract", "write")
+    rows = [
+        [
+            str(n + 1),
+            r["seconds"],
+            r["peak_rss_mb"],
+            str(r["exit_code"]),
+            *[r["timings"].get(p) for p in phases],
+            ", ".join(f"{x:.1f}" for x in r["loadavg"]),
+        ]
+        for n, r in enumerate(runs)
+    ]
+    walls = sorted(r["seconds"] for r in runs)
+    text = _table(
+        ["run", "wall s", "peak RSS MB", "exit", *[f"{p} s" for p in phases], "load average"],
+        rows,
+    )
+    return text + (
+        f"\n\nMedian wall clock {walls[len(walls) // 2]:.1f} s (target ≤ 20 s); the rest of the "
+        "wall time is Python start-up and imports."
     )
 
 
@@ -377,6 +441,17 @@ def render(report: dict) -> str:
         "each measurement runs in its own process (`python -m benchmarks.measure MODE ...`).",
         "",
     ]
+    if "endtoend" in report:
+        out += [
+            "## `make run` end to end (default case)",
+            "",
+            "`dcplan run inputs/china_east_west.xlsx` in a fresh process, as `make run` runs it "
+            "after installation: wall clock from process start to exit, the run's own phase "
+            "timings (manifest.json), peak RSS.",
+            "",
+            end_to_end_table(report["endtoend"]),
+            "",
+        ]
     if "sizes" in report:
         out += [
             "## Sizes",
@@ -441,11 +516,34 @@ def render(report: dict) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def merge(old: dict, new: dict) -> dict:
+    """`old` report updated with the sections of `new` (sizes replaced key by key); the run
+    header says both runs."""
+    merged = {**old}
+    for key, value in new.items():
+        if key == "sizes" and "sizes" in old:
+            fresh = {item["size"]: item for item in value}
+            kept = [fresh.pop(item["size"], item) for item in old["sizes"]]
+            merged["sizes"] = kept + list(fresh.values())
+        elif key in ("started", "command"):
+            merged[key] = f"{old.get(key)} + {value}"
+        else:
+            merged[key] = value
+    merged["minutes"] = old.get("minutes", 0.0)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smallest size only (smoke test)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="RESULTS.md or a folder")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
+    parser.add_argument("--sizes", default="", help="size keys to run (default: all)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="update the results.json beside --out with this run's sections, then re-render",
+    )
     parser.add_argument(
         "--monolithic", action="store_true", help="also the default case over 8760 h (> 10 min)"
     )
@@ -476,10 +574,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="dcplan-bench-") as folder:
         workdir = Path(folder)
+        if "endtoend" in sections:
+            log("endtoend: dcplan run of the default case")
+            report["endtoend"] = end_to_end(workdir, DEFAULT_CASE, END_TO_END_REPEATS)
         if "sizes" in sections:
-            report["sizes"] = [
-                measure_size(size, workdir, log) for size in (QUICK_SIZES if args.quick else SIZES)
-            ]
+            chosen = QUICK_SIZES if args.quick else SIZES
+            if args.sizes:
+                keys = {k.strip() for k in args.sizes.split(",")}
+                chosen = [size for size in SIZES + QUICK_SIZES if size.key in keys]
+            report["sizes"] = [measure_size(size, workdir, log) for size in chosen]
             for item in report["sizes"]:
                 if item["size"] == "sub3_full":
                     report["monolithic_sub3"] = item["planner"]
@@ -517,8 +620,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.monolithic:
             log("monolithic default full year")
             report["monolithic_default"] = child(["plan", "default", "full", str(workdir), "full"])
+    if args.merge and (out.parent / "results.json").is_file():
+        report = merge(json.loads((out.parent / "results.json").read_text()), report)
     report["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    report["minutes"] = (time.perf_counter() - started) / 60.0
+    report["minutes"] = report.get("minutes", 0.0) + (time.perf_counter() - started) / 60.0
     report["load_end"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(report), encoding="utf-8")

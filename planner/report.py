@@ -29,7 +29,7 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved")
+RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -492,6 +492,41 @@ def pue_water_table(run: RunFolder) -> HtmlTable | None:
     return html_table(frame)
 
 
+# re-dispatch table columns shown in the report → display names (formats follow the names)
+FULL_YEAR_COLUMNS = {
+    "site": "site",
+    "status": "status",
+    "plan_cost_myuan": "cost_planned_myuan",
+    "annual_cost_myuan": "cost_full_year_myuan",
+    "cost_error_pct": "error_pct",
+    "plan_pue": "pue_planned",
+    "pue": "pue_full_year",
+    "pue_cap": "pue_cap",
+    "plan_green_share": "planned_green_share",
+    "green_share": "full_year_green_share",
+    "plan_emissions_t": "emissions_planned_t",
+    "emissions_t": "emissions_full_year_t",
+    "relaxed": "limits_broken_over_the_full_year",
+}
+
+
+def full_year_section(run: RunFolder) -> dict | None:
+    """The typical-day plan beside its full-year re-dispatch (redispatch.csv), or None."""
+    table = run.table("redispatch")
+    if table.empty:
+        return None
+    frame = table[[c for c in FULL_YEAR_COLUMNS if c in table]].rename(columns=FULL_YEAR_COLUMNS)
+    frame = frame[frame["status"] != "idle"]
+    total = table[table["site"] == "total"]
+    total = total.iloc[0].to_dict() if len(total) else {}
+    broken = [
+        f"{site}: {what}"
+        for site, what in zip(table["site"], table["relaxed"].fillna(""), strict=True)
+        if site != "total" and str(what)
+    ]
+    return {"table": html_table(frame), "total": total, "broken": broken}
+
+
 def sites_tables(
     sites: pd.DataFrame, names: pd.Series | None = None
 ) -> tuple[HtmlTable | None, HtmlTable | None]:
@@ -699,6 +734,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "routing": html_table(routing) if not routing.empty else None,
         "flows": flows_table(routing),
         "unserved": html_table(unserved) if not unserved.empty else None,
+        "full_year": full_year_section(run),
         "assumptions": assumptions,
         "flag_counts": flag_counts,
         "manifest": manifest_section(run),

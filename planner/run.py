@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from models.build import BuildOptions, build
 from planner.inputs.case import Case, load_case
 from planner.prepare import ModelData, prepare
@@ -31,6 +33,7 @@ class RunOptions:
     time_limit: float | None = None
     gap: float | None = None
     threads: int | None = None
+    redispatch: bool = False  # also dispatch the plan over the full year (planner.redispatch)
 
     def as_dict(self) -> dict:
         return {
@@ -40,6 +43,7 @@ class RunOptions:
             "time_limit": self.time_limit,
             "gap": self.gap,
             "threads": self.threads,
+            "redispatch": self.redispatch,
         }
 
 
@@ -55,6 +59,7 @@ class Solved:
     timings: dict[str, float] = field(default_factory=dict)
     explanation: dict | None = None
     solver: ModelSolver | None = None  # loaded; change mutable Params and .solve() again
+    redispatch: pd.DataFrame | None = None  # full-year re-dispatch table (planner.redispatch)
 
 
 Phase = Callable[[str], None]
@@ -95,13 +100,20 @@ def solve_case(
     results = None
     explanation = None
     run_options = {**options.as_dict(), "time": data.time.mode}
+    redispatched = None
     if outcome.has_solution:
         results = timed("extract", lambda: collect(model, data, outcome, run_options))
+        if options.redispatch and data.time.mode != "full":
+            from planner.redispatch import redispatch
+
+            redispatched = timed("redispatch", lambda: redispatch(case, results))
     elif explain and outcome.status in ("infeasible", "infeasible_or_unbounded"):
         from planner.diagnose import explain_infeasibility
 
         explanation = timed("diagnose", lambda: explain_infeasibility(data, options))
-    return Solved(case, data, model, outcome, results, timings, explanation, solver)
+    solved = Solved(case, data, model, outcome, results, timings, explanation, solver)
+    solved.redispatch = redispatched
+    return solved
 
 
 def run(

@@ -190,3 +190,28 @@ def test_cli_run_on_an_infeasible_case_exits_1_with_an_explanation(tmp_path: Pat
     assert summary["objective_myuan"] is None
     assert summary.get("explanation")
     assert verify_manifest(out) == []
+
+
+def test_redispatch_option_reports_the_plan_over_the_full_year(tmp_path: Path):
+    """Daily-periodic profiles make the typical days exact: the full-year cost equals the
+    plan's, and the folder, summary, console and report all say so."""
+    case = _write_small(tmp_path)
+    out = tmp_path / "run"
+    result = _run(str(case), "--out", str(out), "--redispatch")
+    assert result.exit_code == 0, result.output
+    assert "full-year re-dispatch:" in result.output
+    table = pd.read_csv(out / "redispatch.csv")
+    assert list(table["site"]) == ["s1", "s2", "total"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    total = summary["redispatch"]
+    assert total["status"] == "optimal"
+    assert total["annual_cost_myuan"] == pytest.approx(summary["objective_myuan"], rel=1e-7)
+    assert abs(total["cost_error_pct"]) < 1e-5
+    assert verify_manifest(out) == []
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="full-year"' in report and "meets every site limit" in report
+
+
+def test_without_redispatch_there_is_no_full_year_section(default_run_dir: Path):
+    assert not (default_run_dir / "redispatch.csv").exists()
+    assert 'id="full-year"' not in (default_run_dir / "report.html").read_text(encoding="utf-8")
