@@ -180,9 +180,10 @@ def redispatch(case_key: str, time_option: str, workdir: str, key: str, workers:
         "mps": sorted(str(p) for p in Path(export).glob("*.mps")) if export else [],
         "baseline_rss_mb": base_rss,
         "peak_rss_mb": peak_rss_mb(),
-        "sites": sites[["site", "status", "annual_cost_myuan", "plan_cost_myuan"]].to_dict(
-            "records"
-        ),
+        "relaxed": str(total.get("relaxed") or ""),
+        "sites": sites[
+            ["site", "status", "relaxed", "annual_cost_myuan", "plan_cost_myuan"]
+        ].to_dict("records"),
         "loadavg": os.getloadavg(),
     }
 
@@ -384,6 +385,7 @@ def typical(case_key: str, time_option: str, workers: int) -> dict:
         "annual_cost_myuan": float(total["annual_cost_myuan"]),
         "redispatch_emissions_t": float(total["emissions_t"]),
         "cost_error_pct": float(total["cost_error_pct"]),
+        "relaxed": str(total.get("relaxed") or ""),
         "redispatch_seconds": redispatch_seconds,
         "loadavg": os.getloadavg(),
     }
