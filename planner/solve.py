@@ -8,9 +8,9 @@ this is several times faster than Pyomo's persistent interfaces, which keep per-
 bookkeeping objects for later updates, and faster than writing an LP/MPS file for HiGHS to read.
 
 Re-solves: while compiling, each row (and the objective) records which mutable Params and
-fixed Vars its coefficients or bounds came from. `solve` compares those values, and the Var
-bounds that are expressions of Params, with what HiGHS holds; only affected rows are walked
-again and sent as coefficient, bound and cost changes, so HiGHS keeps its basis and
+fixed Vars its coefficients or bounds came from. Every `solve` (the first after `load` too)
+compares those values, and every column's bounds, with what HiGHS holds; only affected rows
+are walked again and sent as coefficient, bound and cost changes, so HiGHS keeps its basis and
 warm-starts. A structural change (a constraint added, deactivated or new, a Var fixed or
 unfixed, a domain changed, a new Var in a row) recompiles and reloads the model (cold start).
 
@@ -239,7 +239,8 @@ class _Dependencies:
 
 class CompiledModel:
     """A Pyomo LP/MILP as HiGHS arrays: rows = active constraints (declaration order),
-    columns = the unfixed Vars that appear in them or in the objective (declaration order).
+    columns = the unfixed Vars that appear in them or in the objective (in the order Pyomo's
+    VarRecorder meets them: by component, components in order of first appearance).
 
     `pass_to(highs)` loads it; `update(highs)` sends what changed since (see module doc).
     """
@@ -279,7 +280,7 @@ class CompiledModel:
         for key in cost_linear:
             if key not in first_col:
                 first_col[key] = len(first_col)
-        # columns in declaration order (as Pyomo's LP/MPS writers order them)
+        # columns in the order of the Var map (as Pyomo's LP/MPS writers order them)
         order = [key for key in var_map if key in first_col]
         self.col_of: dict[int, int] = {key: j for j, key in enumerate(order)}
         self.cols: list = [var_map[key] for key in order]
@@ -299,15 +300,19 @@ class CompiledModel:
         self.integer = np.fromiter(
             (not v.is_continuous() for v in self.cols), dtype=bool, count=n_cols
         )
-        self.col_lower = np.empty(n_cols)
-        self.col_upper = np.empty(n_cols)
-        self.param_bound_cols = []  # columns whose bounds are expressions of Params
-        for j, v in enumerate(self.cols):
-            lower, upper = v.bounds
-            self.col_lower[j] = -_INF if lower is None else lower
-            self.col_upper[j] = _INF if upper is None else upper
-            if v.lower.__class__ not in native_types or v.upper.__class__ not in native_types:
-                self.param_bound_cols.append(j)
+        self.col_lower, self.col_upper = self._col_bounds()
+
+    def _col_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Current (lower, upper) bounds of every column, ±inf where unbounded (numbers or
+        expressions of Params alike)."""
+        bounds = [v.bounds for v in self.cols]
+        lower = np.fromiter(
+            (-_INF if lo is None else lo for lo, _ in bounds), dtype=float, count=len(bounds)
+        )
+        upper = np.fromiter(
+            (_INF if up is None else up for _, up in bounds), dtype=float, count=len(bounds)
+        )
+        return lower, upper
 
     @property
     def n_rows(self) -> int:
@@ -416,7 +421,7 @@ class CompiledModel:
             raise StructureChanged("the active objective changed")
 
     def update(self, highs: highspy.Highs) -> int:
-        """Send changed Params, fixed-Var values and Param bounds to `highs` in place (the
+        """Send changed Params, fixed-Var values and column bounds to `highs` in place (the
         basis is kept). Returns the number of rows re-walked. Raises StructureChanged."""
         self.check_structure()
         changed = self.deps.changed()
@@ -435,18 +440,13 @@ class CompiledModel:
             self.offset = offset
             highs.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), self.cost)
             highs.changeObjectiveOffset(offset)
-        if self.param_bound_cols:
-            cols = np.asarray(self.param_bound_cols, dtype=np.int32)
-            lower = np.empty(len(cols))
-            upper = np.empty(len(cols))
-            for n, j in enumerate(cols):
-                lo, up = self.cols[j].bounds
-                lower[n] = -_INF if lo is None else lo
-                upper[n] = _INF if up is None else up
-            moved = (lower != self.col_lower[cols]) | (upper != self.col_upper[cols])
-            if moved.any():
-                self.col_lower[cols], self.col_upper[cols] = lower, upper
-                highs.changeColsBounds(int(moved.sum()), cols[moved], lower[moved], upper[moved])
+        # every column's bounds: a bound may be a number set with setlb/setub or an
+        # expression of Params
+        lower, upper = self._col_bounds()
+        moved = np.flatnonzero((lower != self.col_lower) | (upper != self.col_upper))
+        if len(moved):
+            self.col_lower, self.col_upper = lower, upper
+            highs.changeColsBounds(len(moved), moved.astype(np.int32), lower[moved], upper[moved])
         return len(rows)
 
     def _update_rows(self, highs: highspy.Highs, rows: list[int]) -> None:
@@ -500,7 +500,6 @@ class ModelSolver:
         self.highs: highspy.Highs | None = None
         self.solver = None  # the Pyomo persistent solver (interface 'persistent')
         self._loaded = False
-        self._solved_once = False
         self._log = io.StringIO()
 
     def load(self) -> float:
@@ -550,18 +549,18 @@ class ModelSolver:
         start = time.perf_counter()
         highs = self.highs
         assert highs is not None and self.compiled is not None
-        if self._solved_once:
-            try:
-                self.compiled.update(highs)
-            except StructureChanged:
-                self._compile_and_pass()
+        # the model may have changed since it was loaded or last solved (a Param set between
+        # load() and the first solve counts too): send what changed, or reload
+        try:
+            self.compiled.update(highs)
+        except StructureChanged:
+            self._compile_and_pass()
         self.update_seconds = time.perf_counter() - start
         for key, value in self.highs_options().items():
             if highs.setOptionValue(key, value) == highspy.HighsStatus.kError:
                 raise ValueError(f"HiGHS option {key}={value!r} is not valid")
         self._log = io.StringIO()
         highs.run()
-        self._solved_once = True
         outcome = self._outcome(highs, want_duals)
         outcome.seconds = time.perf_counter() - start
         return outcome
