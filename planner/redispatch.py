@@ -79,6 +79,23 @@ COLUMNS = [
     "extract_seconds",
 ]
 
+# Columns whose total is not the sum over sites: text, ratios, the plan's own total, and
+# excesses of limits in different units.
+NOT_SUMMED = {
+    "site",
+    "status",
+    "plan_cost_myuan",
+    "cost_error_pct",
+    "pue",
+    "plan_pue",
+    "pue_cap",
+    "green_share",
+    "plan_green_share",
+    "relaxed",
+    "limit_excess",
+    "vouchers_myuan",
+}
+
 
 @dataclass(frozen=True)
 class RedispatchOptions:
@@ -417,31 +434,7 @@ def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
     """Sums over sites (ratios recomputed from the sums); vouchers added to the cost."""
     solved = table["status"].isin(["optimal", "idle"]).all()
     summed = {
-        c: float(table[c].sum(min_count=1))
-        for c in (
-            "annual_cost_myuan",
-            "emissions_t",
-            "plan_emissions_t",
-            "grid_energy_mwh",
-            "plan_grid_energy_mwh",
-            "pv_energy_mwh",
-            "wind_energy_mwh",
-            "curtailed_mwh",
-            "it_energy_mwh",
-            "facility_energy_mwh",
-            "water_m3",
-            "unserved_mw",
-            "rows",
-            "columns",
-            "iterations",
-            "seconds",
-            "prepare_seconds",
-            "build_seconds",
-            "load_seconds",
-            "solve_seconds",
-            "extract_seconds",
-        )
-        if c in table
+        c: float(table[c].sum(min_count=1)) for c in COLUMNS if c not in NOT_SUMMED and c in table
     }
     it = summed.get("it_energy_mwh", math.nan)
     facility = summed.get("facility_energy_mwh", math.nan)

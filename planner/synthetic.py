@@ -364,6 +364,26 @@ def east_west_pair() -> dict[str, object]:
     }
 
 
+def east_west_policies() -> dict[str, object]:
+    """`east_west_pair()` with policies that bind: a water cap at east (100,000 m3/yr), a
+    voucher for batch served west whose budget (2 M yuan/yr) binds, and a carbon cap of
+    450 kt/yr. Used by the parameter and solver tests. A fresh dict each call."""
+    case = east_west_pair()
+    case["sites"][0]["water_cap"] = 100000  # type: ignore[index]
+    case["vouchers"] = [
+        {
+            "voucher": "v1",
+            "issuer_region": "yrd",
+            "budget": 2.0,
+            "rate": 0.2,
+            "compute_price": 20000,
+            "eligible_sites": "west",
+        }
+    ]
+    case["policy"] = {"carbon_cap": 450000}
+    return case
+
+
 # --- seeded random cases for benchmarks ----------------------------------------------------
 
 _HOUR = np.arange(HOURS_PER_YEAR)

@@ -21,23 +21,11 @@ from planner.params import (
 from planner.prepare import ModelData, prepare
 from planner.solve import ModelSolver
 from planner.sweep import CasePayload, Point, point_case
-from planner.synthetic import case_tables, east_west_pair
+from planner.synthetic import case_tables, east_west_policies
 
 # Two sites: interactive demand (20 ms) can only reach `east`; batch may go west. East has a
 # binding water cap, both have PV/wind at their potential or not, a voucher whose budget binds.
-CASE = east_west_pair()
-CASE["sites"][0]["water_cap"] = 100000
-CASE["vouchers"] = [
-    {
-        "voucher": "v1",
-        "issuer_region": "yrd",
-        "budget": 2.0,
-        "rate": 0.2,
-        "compute_price": 20000,
-        "eligible_sites": "west",
-    }
-]
-CASE["policy"] = {"carbon_cap": 450000}
+CASE = east_west_policies()
 
 
 @pytest.fixture(scope="module")

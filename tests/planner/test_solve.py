@@ -18,24 +18,12 @@ from pyomo.repn import generate_standard_repn
 from models.build import build
 from planner.prepare import ModelData, prepare
 from planner.solve import CompiledModel, ModelSolver, SolveOptions, SolveOutcome
-from planner.synthetic import east_west_pair, small_case
+from planner.synthetic import east_west_policies, small_case
 
 # Two sites (east_west_pair): interactive demand only reaches `east`, batch may go `west`.
 # East has a water cap, a voucher for west has a binding budget (a Var bound), and a binding
 # carbon cap; u (unserved demand) is fixed at 0 because allow_unserved is off.
-CASE = east_west_pair()
-CASE["sites"][0]["water_cap"] = 100000
-CASE["vouchers"] = [
-    {
-        "voucher": "v1",
-        "issuer_region": "yrd",
-        "budget": 2.0,
-        "rate": 0.2,
-        "compute_price": 20000,
-        "eligible_sites": "west",
-    }
-]
-CASE["policy"] = {"carbon_cap": 450000}
+CASE = east_west_policies()
 CAPACITY = ("Cap_IT", "Cap_PV", "Cap_WT", "Cap_E", "Cap_P")
 DEMAND = ("yrd", "batch")
 INF = highspy.kHighsInf
