@@ -50,6 +50,13 @@ OPTION_SETS: dict[str, dict] = {
     "primal simplex": {"simplex_strategy": 4},
     "interior point (IPX) + crossover": {"solver": "ipx"},
     "interior point (IPX), no crossover": {"solver": "ipx", "run_crossover": "off"},
+    "interior point (IPX) + crossover, 2 threads": {"solver": "ipx", "threads": 2},
+    "dual simplex Devex, 2 threads (serial simplex, threads for presolve)": {
+        "solver": "simplex",
+        "simplex_strategy": 1,
+        "simplex_dual_edge_weight_strategy": 1,
+        "threads": 2,
+    },
 }
 DEFAULT_OUT = ROOT / "benchmarks" / "RESULTS.md"
 
