@@ -194,6 +194,8 @@ def run(
             out.print(_summary_table(summary))
         if summary.get("redispatch"):
             out.print(_full_year_line(summary["redispatch"]))
+        elif redispatch and summary.get("time") == "full":
+            out.print("full-year re-dispatch: not needed, the plan was solved over the full year")
         explanation = summary.get("explanation")
         if explanation:
             console.print(f"[red]{summary['status']}:[/] {escape(explanation.get('message', ''))}")

@@ -5,8 +5,9 @@ energy and power) and routing. With those fixed the sites decouple, so each site
 over all 8760 hours is one LP of its own, built from the same `models` blocks:
 
 - the site's case: the plan's case restricted to that one site, whose demand is what the plan
-  routes to it (region, class → served MW), so `demand_met` fixes the routing; vouchers are
-  left out (they depend on routing only and are added back, as planned, to the total);
+  routes to it (region, class → served MW), so `demand_met` fixes the routing; the terms no
+  site LP holds (PLAN_ONLY_TERMS: vouchers, site opening, unserved penalty) are added back, as
+  planned, to the total;
   cooling technologies the plan built none of at the site are left out (their load is zero);
 - `prepare(site_case, "full")`, `models.build`, then the capacity variables are fixed at the
   plan's values (`Var.fix`, no change to `models/` needed);
@@ -41,6 +42,10 @@ from planner.results import Results
 YUAN_PER_MYUAN = 1e6
 EPS = 1e-6
 TOTAL = "total"
+# Cost terms of the plan that no site LP holds, fixed by its decisions and carried as planned
+# into the total: vouchers (routing only), site opening (MILP binaries) and the penalty of
+# demand the plan leaves unserved (the site LPs carry only what the plan serves).
+PLAN_ONLY_TERMS = ("vouchers", "site_opening", "unserved")
 
 # Columns of the returned table (per site and total), in order.
 COLUMNS = [
@@ -67,7 +72,7 @@ COLUMNS = [
     "unserved_mw",
     "relaxed",
     "limit_excess",
-    "vouchers_myuan",
+    "plan_only_myuan",
     "rows",
     "columns",
     "iterations",
@@ -93,7 +98,7 @@ NOT_SUMMED = {
     "plan_green_share",
     "relaxed",
     "limit_excess",
-    "vouchers_myuan",
+    "plan_only_myuan",
 }
 
 
@@ -400,7 +405,7 @@ def redispatch(
 
     `case` is the case the plan was solved for (scenario applied); `results` its Results.
     Returns one row per site and a `total` row (columns: COLUMNS); `annual_cost_myuan` of the
-    total includes the plan's vouchers (they depend on routing only), so it compares with the
+    total includes the plan's PLAN_ONLY_TERMS (`plan_only_myuan`), so it compares with the
     plan's objective in `plan_cost_myuan`.
     """
     options = options or RedispatchOptions()
@@ -415,8 +420,8 @@ def redispatch(
     table["pue_cap"] = table["site"].map(plan["pue_cap"])
     table["plan_green_share"] = table["site"].map(plan["green_share"])
     costs = results.costs.set_index("term")["cost_myuan"]
-    vouchers = float(costs.get("vouchers", 0.0))
-    total = _total_row(table, results, vouchers)
+    plan_only = float(sum(costs.get(term, 0.0) for term in PLAN_ONLY_TERMS))
+    total = _total_row(table, results, plan_only)
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         plan_cost = table["plan_cost_myuan"].to_numpy(dtype=float)
@@ -430,8 +435,9 @@ def redispatch(
     return table.reindex(columns=COLUMNS)
 
 
-def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
-    """Sums over sites (ratios recomputed from the sums); vouchers added to the cost."""
+def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
+    """Sums over sites (ratios recomputed from the sums); the plan-only terms added to the
+    cost."""
     solved = table["status"].isin(["optimal", "idle"]).all()
     summed = {
         c: float(table[c].sum(min_count=1)) for c in COLUMNS if c not in NOT_SUMMED and c in table
@@ -450,7 +456,7 @@ def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
         "status": "optimal" if solved else "incomplete",
         "relaxed": "; ".join(relaxed),
         **summed,
-        "annual_cost_myuan": summed.get("annual_cost_myuan", math.nan) + vouchers
+        "annual_cost_myuan": summed.get("annual_cost_myuan", math.nan) + plan_only
         if solved
         else math.nan,
         "plan_cost_myuan": float(summary["objective_myuan"]),
@@ -458,5 +464,5 @@ def _total_row(table: pd.DataFrame, results: Results, vouchers: float) -> dict:
         "plan_pue": summary.get("pue_avg"),
         "green_share": green / facility if facility > EPS else math.nan,
         "plan_green_share": summary.get("green_share"),
-        "vouchers_myuan": vouchers,
+        "plan_only_myuan": plan_only,
     }

@@ -98,3 +98,27 @@ def test_worker_processes_give_the_same_table_as_one_process():
     assert parallel.set_index("site").loc[TOTAL, "annual_cost_myuan"] == pytest.approx(
         solved.outcome.objective, rel=1e-7
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "options", "term"),
+    [
+        ({"sites": [{"site": "s1", "open_cost": 50.0}]}, RunOptions(mip=True), "site_opening"),
+        (
+            {"sites": [{"site": "s1", "max_it": 60.0}], "settings": {"allow_unserved": True}},
+            RunOptions(),
+            "unserved",
+        ),
+    ],
+    ids=["site_opening_milp", "unserved_demand"],
+)
+def test_terms_no_site_lp_holds_are_carried_into_the_total(changes, options, term):
+    """Site opening (MILP) and the penalty of demand the plan leaves unserved are fixed by
+    the plan: the total still gives back the objective of an exact plan."""
+    solved = solve_case(small_case(**changes), options)
+    costs = solved.results.costs.set_index("term")["cost_myuan"]
+    assert costs[term] > 1.0
+    table = redispatch(solved.case, solved.results, RedispatchOptions(workers=1))
+    total = table.set_index("site").loc[TOTAL]
+    assert total["plan_only_myuan"] == pytest.approx(costs[term], rel=1e-9)
+    assert total["annual_cost_myuan"] == pytest.approx(solved.outcome.objective, rel=1e-7)
