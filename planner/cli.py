@@ -68,10 +68,13 @@ def _fail_input(exc: Exception, as_json: bool) -> None:
     if isinstance(exc, InputErrors):
         _print_problems(exc.problems, as_json)
     else:
+        text = str(exc)
+        if isinstance(exc, OSError) and exc.filename and exc.strerror:
+            text = f"{exc.filename}: {exc.strerror}"
         if as_json:
-            out.print_json(json.dumps({"error": str(exc)}))
+            out.print_json(json.dumps({"error": text}))
         else:
-            console.print(f"[red]error:[/] {escape(str(exc))}")
+            console.print(f"[red]error:[/] {escape(text)}")
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -118,9 +121,11 @@ def run(
     ] = None,
     time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
     mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
-    time_limit: Annotated[float | None, typer.Option(help="Solver time limit (seconds).")] = None,
-    gap: Annotated[float | None, typer.Option(help="Relative MIP gap.")] = None,
-    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(min=0, help="Solver time limit (seconds).")
+    ] = None,
+    gap: Annotated[float | None, typer.Option(min=0, help="Relative MIP gap.")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, help="Solver threads.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the results path.")] = False,
@@ -164,7 +169,7 @@ def run(
             record = run_case(
                 case, options, out_dir, overwrite, on_phase, command=" ".join(sys.argv)
             )
-    except (InputErrors, CaseReadError, FileExistsError) as exc:
+    except (InputErrors, CaseReadError, OSError) as exc:  # OSError: e.g. --out not writable
         _fail_input(exc, as_json)
     except KeyboardInterrupt:
         # a second Ctrl-C (or one HiGHS re-delivers) must not turn the exit into a traceback

@@ -87,12 +87,12 @@ def sweep(
     time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
     mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
     time_limit: Annotated[
-        float | None, typer.Option(help="Solver time limit per point, in seconds.")
+        float | None, typer.Option(min=0, help="Solver time limit per point, in seconds.")
     ] = None,
-    gap: Annotated[float | None, typer.Option(help="Relative MIP gap.")] = None,
-    threads: Annotated[int | None, typer.Option(help="Solver threads per point.")] = None,
+    gap: Annotated[float | None, typer.Option(min=0, help="Relative MIP gap.")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, help="Solver threads per point.")] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Solve points in N local worker processes (Dask).")
+        int | None, typer.Option(min=1, help="Solve points in N local worker processes (Dask).")
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -246,9 +246,9 @@ def pareto(
     scenario: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
     time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
     time_limit: Annotated[
-        float | None, typer.Option(help="Solver time limit per solve, in seconds.")
+        float | None, typer.Option(min=0, help="Solver time limit per solve, in seconds.")
     ] = None,
-    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, help="Solver threads.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     write_points: Annotated[
         bool, typer.Option(help="Write a results folder for each point of the front.")

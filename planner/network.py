@@ -101,12 +101,17 @@ def rtt_warnings(case: Case) -> list[InputError]:
         if row["demand_mw"] <= 0 or (row["region"], row["workload_class"]) in served:
             continue
         limit = case.classes.at[row["workload_class"], "max_rtt_ms"]
+        reach = (
+            "can serve"
+            if pd.isna(limit)
+            else f"is within the {limit:g} ms RTT limit of"  # a class without limit: no site
+        )
         problems.append(
             InputError(
                 "Demand",
                 int(row["excel_row"]),
                 "workload_class",
-                f"no site with buildable IT capacity is within the {limit:g} ms RTT limit of "
+                f"no site with buildable IT capacity {reach} "
                 f"region {row['region']}: {row['demand_mw']:g} MW cannot be served",
                 row["workload_class"],
                 "warning",

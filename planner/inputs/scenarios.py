@@ -136,6 +136,8 @@ def _apply_row(
         return InputError("Scenarios", row_number, column, message, value)
 
     sheet_name, key, column = (_text(row[c]) for c in ("sheet", "key", "column"))
+    if not (sheet_name and key and column):
+        return None  # validation of the Scenarios sheet reports the blank cell
     sheet = BY_NAME.get(sheet_name)
     if sheet is None or sheet.name in PROTECTED_SHEETS:
         allowed = [s for s in BY_NAME if s not in PROTECTED_SHEETS]
@@ -147,6 +149,8 @@ def _apply_row(
             sheet_name or None,
         )
     if sheet.name not in out:
+        if sheet.required:
+            return None  # validation reports the missing sheet once, not per override
         return bad("sheet", f"sheet {sheet.name} is not in the case", sheet_name)
     frame = out[sheet.name]
     if sheet.kind == "keyvalue":
@@ -160,7 +164,7 @@ def _apply_row(
         if column != "value":
             return bad("column", f"expected 'value' for key-value sheet {sheet.name}", column)
         if "key" not in frame.columns or "value" not in frame.columns:
-            return bad("sheet", f"sheet {sheet.name} has no key and value columns", sheet_name)
+            return None  # validation reports the missing column once, not per override
         header = "value"
     else:
         names = [c.name for c in sheet.columns]
@@ -176,6 +180,8 @@ def _apply_row(
         if column in sheet.key:
             return bad("column", "a scenario cannot change a row's id", column)
         present, _ = match_headers(sheet, [str(c) for c in frame.columns])
+        if any(k not in present for k in sheet.key):
+            return None  # validation reports the missing id column once, not per override
         header = present.get(column, sheet.column(column).header)
     target = _find_row(sheet, frame, key)
     if target is None and sheet.kind == "keyvalue":

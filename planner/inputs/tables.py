@@ -266,36 +266,71 @@ def _fill_cached_values(
 
 def _read_csv_folder(path: Path) -> RawTables:
     files = sorted(path.glob("*.csv"))
-    total = sum(f.stat().st_size for f in files)
-    if total > MAX_CSV_FOLDER_BYTES:
-        raise CaseReadError(
-            f"{path}: sheet CSV files total {total / 1e6:.0f} MB, over the "
-            f"{MAX_CSV_FOLDER_BYTES / 1e6:.0f} MB limit; hourly series belong in profile files"
-        )
-    tables: RawTables = {}
-    for file in files:
-        tables[file.stem] = _frame(_csv_rows(file))
+    try:  # a folder named x.csv, a broken link or a file without read permission
+        total = 0
+        for file in files:
+            if not file.is_file():
+                kind = "a folder" if file.is_dir() else "a broken link or not a regular file"
+                raise CaseReadError(f"{file}: is {kind}, not a CSV file")
+            total += file.stat().st_size
+        if total > MAX_CSV_FOLDER_BYTES:
+            raise CaseReadError(
+                f"{path}: sheet CSV files total {total / 1e6:.0f} MB, over the "
+                f"{MAX_CSV_FOLDER_BYTES / 1e6:.0f} MB limit; hourly series belong in profile files"
+            )
+        tables: RawTables = {}
+        for file in files:
+            tables[file.stem] = _frame(_csv_rows(file))
+    except OSError as exc:
+        raise CaseReadError(f"{exc.filename or path}: cannot be read ({exc.strerror})") from None
     return tables
 
 
-def _csv_rows(file: Path) -> list[list[object]]:
-    data = file.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK by default
+def decode_text(data: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
+    text"), else GBK/GB18030 (Excel in China saves CSV as GBK by default). Raises ValueError
+    naming the line of the first byte that fits none of them."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    else:
-        raise CaseReadError(f"{file}: not a text file in UTF-8 or GBK encoding")
+            pass
     try:
-        rows = []
-        for i, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"line {line}: byte 0x{byte} is not UTF-8 text, and the file is not GBK text "
+            "either (save it as 'CSV UTF-8')"
+        ) from None
+
+
+def _csv_rows(file: Path) -> list[list[object]]:
+    try:
+        text = decode_text(file.read_bytes())
+    except ValueError as exc:
+        raise CaseReadError(f"{file}: {exc}") from None
+    # strict: a stray '"' must not silently swallow the rows after it into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[object]] = []
+    line = 1  # first line of the row being read
+    try:
+        for i, row in enumerate(reader, start=1):
             if i > MAX_ROWS + 1:
                 raise CaseReadError(f"{file}: more than {MAX_ROWS} rows")
             rows.append([_parse_csv_cell(c) for c in row[:MAX_COLUMNS]])
+            line = reader.line_num + 1
     except csv.Error as exc:
-        raise CaseReadError(f"{file}: cannot be read as CSV ({exc})") from None
+        raise CaseReadError(
+            f"{file}: row {len(rows) + 1} (line {line}) cannot be read as CSV ({exc}): "
+            "check for a '\"' that opens a quoted cell and is not closed right before a ','"
+        ) from None
+    if rows and len(rows[0]) == 1 and "\t" in str(rows[0][0]):  # lost when headers are tidied
+        raise CaseReadError(f"{file}: row 1: values are separated by tabs: expected ','")
     return rows
 
 

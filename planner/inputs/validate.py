@@ -8,8 +8,10 @@ into a sheet that could not be read are not reported again as unknown ids. Nothi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
+import io
 import math
 import re
 from collections import OrderedDict
@@ -32,11 +34,12 @@ from planner.inputs.schema import (
     Sheet,
     expectation,
 )
-from planner.inputs.tables import DOC_SHEETS, HEADER_NOTES, BadCell, RawTables
+from planner.inputs.tables import DOC_SHEETS, HEADER_NOTES, BadCell, RawTables, decode_text
 
 _HEADER = re.compile(r"^\s*(?P<label>[^\[\]]*?)\s*(\[(?P<unit>[^\]]*)\])?\s*$")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# 1,500 is read as 1500; 0,550 is not (no thousands group starts with 0): a decimal comma
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
 _ID_FORBIDDEN = (",", "/")
@@ -51,6 +54,7 @@ PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "demand": (0.0, None),
 }
 SHAPE_MEAN_TOLERANCE = 0.01
+PRICE_MEAN_MAX = 5.0  # a time-of-use multiplier averages about 1; 300 is a price in yuan/MWh
 
 
 @dataclass
@@ -146,7 +150,8 @@ def check(
 def _missing_sheet(sheet: Sheet, raw: RawTables, out: Checked) -> None:
     if sheet.required:
         near = [n for n in raw if n.strip().lower() == sheet.name.lower()]
-        hint = f" (found '{near[0]}': sheet names are case-sensitive)" if near else ""
+        exact = "sheet names must match exactly, case and spaces"
+        hint = f" (found '{near[0]}': {exact})" if near else ""
         out.error(sheet.name, None, None, f"required sheet is missing{hint}")
         out.unreadable.add(sheet.name)
     if sheet.kind == "table":
@@ -364,14 +369,39 @@ def _header_problems(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> set[str
     return set(notes)
 
 
+def _separator_hint(headers: list[str]) -> str:
+    """A hint when a header shows that the file separates values by ';' or tabs."""
+    for separator, name in ((";", "';'"), ("\t", "tabs")):
+        if any(separator in str(h) for h in headers):
+            return f" (values seem to be separated by {name}: expected ',')"
+    return ""
+
+
+def _headers_below(sheet: Sheet, frame: pd.DataFrame) -> int | None:
+    """Excel row of a row below row 1 that holds this sheet's id headers (a title row above)."""
+    wanted = {sheet.column(k).label.lower() for k in sheet.key}
+    for position, label in enumerate(frame.index[:10]):
+        texts = {split_header(str(v))[0].lower() for v in frame.iloc[position] if not is_blank(v)}
+        if wanted <= texts:
+            return _excel_row(label, position)
+    return None
+
+
 def _check_table(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> pd.DataFrame:
-    noted = _header_problems(sheet, frame, out)
-    if len(frame.columns) == 0:
+    labels = {c.label.lower() for c in sheet.columns}
+    if not any(split_header(str(h))[0].lower() in labels for h in frame.columns):
         expected = ", ".join(c.header for c in sheet.columns)
-        out.error(sheet.name, 1, None, f"row 1 must hold the column headers: {expected}")
+        below = _headers_below(sheet, frame)
+        hint = (
+            f" (they seem to be in row {below}: delete the rows above them)"
+            if below
+            else _separator_hint(list(frame.columns))
+        )
+        out.error(sheet.name, 1, None, f"row 1 must hold the column headers: {expected}{hint}")
         out.unreadable.add(sheet.name)
         out.ids[sheet.name] = set()
         return _empty(sheet)
+    noted = _header_problems(sheet, frame, out)
     headers = [h for h in frame.columns if h not in noted]
     present, problems = match_headers(sheet, headers)
     named = set()
@@ -434,6 +464,8 @@ def _check_table(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> pd.DataFram
     if sheet.required and frame.empty and sheet.name not in out.unreadable:
         out.error(sheet.name, None, None, "sheet has no data rows: at least one is needed")
     out.partial[sheet.name] = typed
+    if sheet.name in out.unreadable:  # no id column: rows cannot be told apart or referred to
+        return typed.iloc[0:0]
     keep = np.array(good, dtype=bool)
     if not keep.all():
         typed = typed.loc[keep]
@@ -515,7 +547,8 @@ def _check_keyvalue(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str
             sheet.name,
             1,
             column,
-            f"required column is missing (headers: {', '.join(KEYVALUE_COLUMNS)})",
+            f"required column is missing (headers: {', '.join(KEYVALUE_COLUMNS)})"
+            f"{_separator_hint(list(frame.columns))}",
         )
     if missing:
         out.unreadable.add(sheet.name)
@@ -687,11 +720,12 @@ def _check_consistency(out: Checked) -> None:
                 "at least one row of kind 'facility' is needed",
             )
         elif not facility.empty and not facility["available"].any():
-            out.warn(
+            out.error(
                 "Technologies",
                 None,
                 out.header("Technologies", "available"),
-                "no facility (cooling) technology is available: no IT capacity can be built",
+                "no facility (cooling) technology is available: no IT capacity can be built; "
+                "expected available = true in at least one row of kind 'facility'",
             )
         available = set(tech.loc[tech["available"], "kind"])
         if len(available & {"battery_energy", "battery_power"}) == 1:
@@ -720,7 +754,8 @@ def _check_consistency(out: Checked) -> None:
         demand = out.tables["Demand"]
         if not demand.empty and not (demand["demand_mw"] > 0).any():
             column = out.header("Demand", "demand_mw")
-            out.warn("Demand", None, column, "all demand is zero: the plan builds nothing")
+            message = "all demand is zero: expected demand > 0 in at least one row"
+            out.error("Demand", None, column, message)
 
 
 def _check_pue_caps(out: Checked, sites, tech, cooling) -> None:
@@ -764,6 +799,7 @@ def _check_profiles(
                     f"profile '{name}' is not listed: expected a row naming its file",
                 )
             ready = False
+    files: dict[Path, tuple[str, int]] = {}
     for name, row_number in listed.items():
         file = str(table.at[row_number, "file"])
         if given is not None and name in given:
@@ -771,6 +807,20 @@ def _check_profiles(
             frame = _check_hours(out, given[name], label)
         else:
             label = file
+            first = files.setdefault(
+                (base_dir or Path(".")).joinpath(file).resolve(), (name, row_number)
+            )
+            if first[0] != name:  # one file holds one series per site: wind read as pv
+                out.error(
+                    "Profiles",
+                    int(row_number),
+                    out.header("Profiles", "file"),
+                    f"same file as profile '{first[0]}' (row {first[1]}): each profile needs "
+                    "its own file",
+                    file,
+                )
+                ready = False
+                continue
             frame = _read_profile(out, base_dir or Path("."), file, int(row_number))
         if frame is None:
             ready = False
@@ -856,6 +906,14 @@ def _check_profile_columns(
                 float(series[first]),
             )
             ok = False
+        elif name == "price" and series.mean() > PRICE_MEAN_MAX:
+            out.warn(
+                label,
+                None,
+                col,
+                f"price multiplier has mean {series.mean():.3g}: expected a multiplier of the "
+                "grid tariff (mean about 1), not a price",
+            )
         elif name == "demand" and abs(series.mean() - 1.0) > SHAPE_MEAN_TOLERANCE:
             out.warn(
                 label,
@@ -881,11 +939,12 @@ _PROFILE_CACHE_SIZE = 12
 def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
     path = (base_dir / file).resolve()
     if not path.is_file():
+        found = "is a folder, not a file" if path.is_dir() else "not found"
         out.error(
             "Profiles",
             row_number,
             out.header("Profiles", "file"),
-            f"profile file not found: {path}",
+            f"profile file {found}: {path}",
             file,
         )
         return None
@@ -904,16 +963,24 @@ def _read_profile(out: Checked, base_dir: Path, file: str, row_number: int):
     frame = _PROFILE_CACHE.get(cache_key)
     if frame is None:
         try:
-            frame = pd.read_csv(path, skip_blank_lines=False, encoding_errors="replace")
+            text = decode_text(path.read_bytes())  # the encodings sheets may have
+            frame = pd.read_csv(io.StringIO(text), skip_blank_lines=False)
         except Exception as exc:  # malformed CSV of any kind
             out.error(
                 "Profiles",
                 row_number,
                 out.header("Profiles", "file"),
-                f"cannot be read as CSV ({exc})",
+                f"cannot be read as CSV ({str(exc).strip()})",
                 file,
             )
             return None
+        # pandas renames a repeated header ('wuhu.1'): find it in the header line itself
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+        repeated = [h for i, h in enumerate(header) if h and h in header[:i]]
+        if repeated:
+            out.error(file, 1, repeated[0], "column appears twice: which one holds the values?")
+            return None
+        frame.columns = [str(c).strip() for c in frame.columns]  # 'hour, wuhu' as 'hour,wuhu'
         while len(frame) and frame.iloc[-1].isna().all():
             frame = frame.iloc[:-1]
         _PROFILE_CACHE[cache_key] = frame
@@ -928,7 +995,8 @@ def _check_hours(out: Checked, frame: pd.DataFrame, label: str) -> pd.DataFrame 
         return None
     columns = [str(c) for c in frame.columns]
     if "hour" not in columns:
-        out.error(label, 1, "hour", "required column is missing: expected hour 0..8759")
+        hint = _separator_hint(columns)
+        out.error(label, 1, "hour", f"required column is missing: expected hour 0..8759{hint}")
         return None
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
@@ -937,7 +1005,10 @@ def _check_hours(out: Checked, frame: pd.DataFrame, label: str) -> pd.DataFrame 
     if columns != list(frame.columns):
         frame = frame.set_axis(columns, axis=1)
     if len(frame) != HOURS_PER_YEAR:
-        out.error(label, None, None, f"has {len(frame)} rows of hours, expected {HOURS_PER_YEAR}")
+        blank = np.flatnonzero(frame.isna().all(axis=1).to_numpy())
+        where = f" (row {int(blank[0]) + 2} is blank)" if len(blank) else ""
+        message = f"has {len(frame)} rows of hours, expected {HOURS_PER_YEAR}{where}"
+        out.error(label, None, None, message)
         return None
     hours = _floats(frame["hour"])
     expected = np.arange(HOURS_PER_YEAR)

@@ -369,10 +369,11 @@ def test_site_that_can_build_it_needs_a_power_supply():
     assert _problems(tables) == []
 
 
-def test_all_demand_zero_is_a_warning():
+def test_all_demand_zero_is_an_error():
+    # an error, not a warning: `dcplan run` of such a case ended in a traceback
     tables = small_tables()
     tables["Demand"]["demand [MW]"] = 0
-    _one(_problems(tables, severity="warning"), "Demand", None, "demand [MW]")
+    _one(_problems(tables), "Demand", None, "demand [MW]")
 
 
 def test_demand_class_whose_rtt_limit_no_site_meets_is_a_warning():
