@@ -177,9 +177,10 @@ def _captive_demand(data: ModelData, site: str) -> str:
     parts = []
     for row in captive.itertuples():
         limit = data.case.classes.at[row.workload_class, "max_rtt_ms"]
+        reach = "no RTT limit" if pd.isna(limit) else f"{limit:g} ms"
         parts.append(
             f"region {row.region}, class {row.workload_class} "
-            f"({demand[(row.region, row.workload_class)]:,.0f} MW, {limit:g} ms)"
+            f"({demand[(row.region, row.workload_class)]:,.0f} MW, {reach})"
         )
     return "; it is the only site within reach of " + ", ".join(parts)
 

@@ -7,6 +7,8 @@ paths (exit codes, --out, --overwrite) run on a small case written to a temporar
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -113,9 +115,17 @@ def test_default_run_copies_inputs_that_load_back(default_run_dir: Path, default
 
 
 @pytest.mark.slow
-def test_cli_run_on_the_default_case_exits_0_and_writes_every_file(tmp_path: Path):
-    result = _run(str(DEFAULT_CASE), "--out", str(tmp_path / "run"), "--quiet")
-    assert result.exit_code == 0, result.output
+def _dcplan(*args: str) -> subprocess.CompletedProcess:
+    """The `dcplan` command as its own process (its entry point, planner.cli.main, ends the
+    process itself once the results are written)."""
+    command = [sys.executable, "-c", "from planner.cli import main; main()", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_dcplan_process_on_the_default_case_exits_0_and_writes_every_file(tmp_path: Path):
+    done = _dcplan("run", str(DEFAULT_CASE), "--out", str(tmp_path / "run"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "run")  # flushed before the process ends
     _assert_complete(tmp_path / "run")
 
 
@@ -190,6 +200,15 @@ def test_cli_run_on_an_infeasible_case_exits_1_with_an_explanation(tmp_path: Pat
     assert summary["objective_myuan"] is None
     assert summary.get("explanation")
     assert verify_manifest(out) == []
+
+
+def test_dcplan_process_keeps_the_exit_code_of_an_infeasible_run(tmp_path: Path):
+    case = _write_small(tmp_path, sites=[{"site": "s1", "max_it": 20.0}])
+    done = _dcplan("run", str(case), "--out", str(tmp_path / "run"))
+    assert done.returncode == 1, done.stderr
+    assert "infeasible" in done.stderr  # explanations go to stderr
+    assert "nan" not in done.stderr
+    assert verify_manifest(tmp_path / "run") == []
 
 
 def test_redispatch_option_reports_the_plan_over_the_full_year(tmp_path: Path):
