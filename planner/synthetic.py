@@ -80,7 +80,7 @@ CLASS_DEFAULTS: dict[str, object] = {
     "shape": "flat",
     "bandwidth": 1.0,
 }
-# Small cases default to a cheap time resolution; the schema's default is typical:12.
+# Small cases default to a cheap time resolution; the schema's default is typical:8.
 SMALL_SETTINGS: dict[str, object] = {"time": "typical:2"}
 
 

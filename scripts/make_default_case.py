@@ -399,9 +399,13 @@ SETTINGS_VALUES = {
         Src("E", "engineering estimate", "the rest (capacity and network charges) is flat"),
     ),
     "time": (
-        "typical:12",
-        "12 representative days",
-        Src("A", "model option", "use full for the 8760-hour year"),
+        "typical:8",
+        "8 representative days plus the peak day",
+        Src(
+            "A",
+            "model option",
+            "chosen by measurement (docs/benchmarks.md); use full for the 8760-hour year",
+        ),
     ),
     "module_size": (20, "IT module size in MILP mode", Src("A", "modelling assumption")),
     "year": (

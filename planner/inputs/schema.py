@@ -162,7 +162,7 @@ SETTINGS = Sheet(
             "time",
             "",
             "str",
-            default="typical:12",
+            default="typical:8",
             doc="Default time resolution: full or typical:N (N representative days).",
         ),
         Key(

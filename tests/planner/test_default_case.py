@@ -163,7 +163,7 @@ def test_spot_values_follow_data_md(xlsx_tables):
     settings = xlsx_tables["Settings"].set_index("key")
     assert list(settings.index) == [k.name for k in SETTINGS.keys]
     assert settings.loc["carbon_price", "value"] == 95
-    assert settings.loc["time", "value"] == "typical:12"
+    assert settings.loc["time", "value"] == "typical:8"
     for key in SETTINGS.keys:
         assert (settings.loc[key.name, "unit"] or "") == key.unit, key.name
     policy = xlsx_tables["Policy"].set_index("key")
