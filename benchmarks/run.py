@@ -247,7 +247,9 @@ def sizes_notes(sizes: list[dict]) -> str:
                 f"{_fmt(run.get('largest_rows'), 0)} rows; wall {_fmt(run['seconds']['total'])} s "
                 f"in sequence; annual cost {_fmt(run.get('objective_myuan'))} vs plan "
                 f"{_fmt(run.get('plan_objective_myuan'))}; limits broken over the full year: "
-                f"{run.get('relaxed') or 'none'}"
+                f"{run.get('relaxed') or 'none'} (the raw objective is the sum of the site LPs' "
+                "objectives: it also holds the penalty of the broken limit and the shadow-price "
+                "terms, which the annual cost leaves out)"
             )
         if "cpu" in run:
             parts.append(f"solve CPU {_fmt(run['cpu'].get('solve'))} s")
@@ -318,21 +320,33 @@ def monolithic_table(typical: list[dict], monolithic: dict) -> str:
         return "(the monolithic 3-site full-year LP was not solved in this run)"
     best = monolithic["objective_myuan"]
     solve = monolithic["seconds"]["solve"]
-    rows = [["full (monolithic optimum)", best, "", solve, "1×"]]
+    rows = [["full (monolithic optimum)", best, "", best, "", solve, "1×"]]
     for r in typical:
         if r.get("case") != "sub3" or "error" in r:
             continue
+        true_cost = r.get("annual_cost_myuan")
         rows.append(
             [
                 r["time"],
                 r["objective_myuan"],
                 f"{100 * (r['objective_myuan'] - best) / best:+.2f}%",
+                true_cost,
+                f"{100 * (true_cost - best) / best:+.2f}%" if true_cost else "–",
                 r["solve_seconds"],
                 f"{solve / r['solve_seconds']:.0f}× less" if r["solve_seconds"] else "–",
             ]
         )
     return _table(
-        ["time", "objective M yuan", "vs full-year optimum", "solve s", "solve time"], rows
+        [
+            "time",
+            "objective M yuan",
+            "objective vs full-year optimum",
+            "plan's full-year cost M yuan",
+            "plan's full-year cost vs optimum",
+            "solve s",
+            "solve time",
+        ],
+        rows,
     )
 
 
@@ -432,13 +446,30 @@ def versions() -> str:
     )
 
 
+def _runs_header(report: dict) -> list[str]:
+    """One line per run that made the report (`--merge` adds sections of later runs)."""
+    starts = str(report["started"]).split(" + ")
+    commands = str(report["command"]).split(" + ")
+    if len(starts) == 1:
+        return [
+            f"Run {report['started']} – {report['finished']} (`{report['command'].strip()}`), "
+            f"{report['minutes']:.0f} min."
+        ]
+    lines = [
+        f"Measured in {len(starts)} runs, {report['minutes']:.0f} min in total, finished "
+        f"{report['finished']} (later runs replace the sections they name):"
+    ]
+    pairs = zip(starts, commands, strict=False)
+    lines += [f"- {start}: `{command.strip()}`" for start, command in pairs]
+    return [*lines, ""]
+
+
 def render(report: dict) -> str:
     """RESULTS.md text."""
     out = [
         "# Benchmark results",
         "",
-        f"Run {report['started']} – {report['finished']} ({report['command']}), "
-        f"{report['minutes']:.0f} min.",
+        *_runs_header(report),
         f"Machine: {report['machine']}. {report['versions']}.",
         f"Load average at start {report['load_start']}, at end {report['load_end']} (other jobs "
         "share this machine: wall times are noisy; CPU seconds and iteration counts are not).",
@@ -498,7 +529,9 @@ def render(report: dict) -> str:
             "",
             typical_table(report["typical"]),
             "",
-            "3-site sub-case: `typical:N` objective vs the monolithic full-year optimum.",
+            "3-site sub-case: `typical:N` against the monolithic full-year optimum: its "
+            "objective (the estimate the plan reports) and its full-year cost (what the plan "
+            "really costs; it cannot be below the optimum).",
             "",
             monolithic_table(report["typical"], report.get("monolithic_sub3", {})),
             "",
