@@ -364,6 +364,24 @@ def east_west_pair() -> dict[str, object]:
     }
 
 
+def near_far_pair() -> dict[str, object]:
+    """Keyword arguments of `case_tables` for the smallest two-site case with a choice: in
+    region r1 (Shanghai), realtime demand (40 MW, 5 ms) can only be served at the near site
+    s1; shiftable batch demand (60 MW) may go to the far western site s2 with cheaper grid
+    power (0.35 yuan/kWh). A fresh dict each call."""
+    return {
+        "sites": [
+            {"site": "s1", "lat": 31.0, "lon": 120.9, "pv_max": 100.0},
+            {"site": "s2", "lat": 37.5, "lon": 105.2, "zone": "west", "grid_price": 0.35},
+        ],
+        "classes": [
+            {"workload_class": "realtime", "max_rtt": 5.0},
+            {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
+        ],
+        "demand": {("r1", "realtime"): 40.0, ("r1", "batch"): 60.0},
+    }
+
+
 def east_west_policies() -> dict[str, object]:
     """`east_west_pair()` with policies that bind: a water cap at east (100,000 m3/yr), a
     voucher for batch served west whose budget (2 M yuan/yr) binds, and a carbon cap of

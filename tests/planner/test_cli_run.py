@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.inputs.case import load_case
-from planner.synthetic import case_tables, write_case
+from planner.synthetic import case_tables, near_far_pair, write_case
 from planner.writers import MANIFEST, verify_manifest
 
 RESULT_FILES = (
@@ -34,17 +34,7 @@ RESULT_FILES = (
     "report.html",
 )
 DEFAULT_CASE = Path(__file__).resolve().parents[2] / "inputs" / "china_east_west.xlsx"
-SMALL = {
-    "sites": [
-        {"site": "s1", "lat": 31.0, "lon": 120.9, "pv_max": 100.0},
-        {"site": "s2", "lat": 37.5, "lon": 105.2, "zone": "west", "grid_price": 0.35},
-    ],
-    "classes": [
-        {"workload_class": "realtime", "max_rtt": 5.0},
-        {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
-    ],
-    "demand": {("r1", "realtime"): 40.0, ("r1", "batch"): 60.0},
-}
+SMALL = near_far_pair()
 
 
 def _run(*args: str):

@@ -8,20 +8,10 @@ import pytest
 
 from planner.inputs.case import load_case
 from planner.run import RunOptions, run, solve_case
-from planner.synthetic import case_tables, small_case, write_case
+from planner.synthetic import case_tables, near_far_pair, small_case, write_case
 
 PHASES = ("prepare", "build", "load", "solve", "extract")
-TWO_SITES = {
-    "sites": [
-        {"site": "s1", "lat": 31.0, "lon": 120.9, "pv_max": 100.0},
-        {"site": "s2", "lat": 37.5, "lon": 105.2, "zone": "west", "grid_price": 0.35},
-    ],
-    "classes": [
-        {"workload_class": "realtime", "max_rtt": 5.0},
-        {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
-    ],
-    "demand": {("r1", "realtime"): 40.0, ("r1", "batch"): 60.0},
-}
+TWO_SITES = near_far_pair()
 
 
 def test_solve_case_times_every_phase_and_reaches_optimal():
