@@ -435,6 +435,17 @@ def redispatch(
     return table.reindex(columns=COLUMNS)
 
 
+def total_figures(table: pd.DataFrame) -> dict:
+    """The `total` row of a re-dispatch table as a plain dict (every column but the per-phase
+    seconds): what a run's summary.json keeps."""
+    total = table[table["site"] == TOTAL].iloc[0]
+    return {
+        column: total.get(column)
+        for column in COLUMNS
+        if column != "site" and not column.endswith("_seconds")
+    }
+
+
 def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
     """Sums over sites (ratios recomputed from the sums); the plan-only terms added to the
     cost."""

@@ -192,32 +192,6 @@ def _write_extra(solved: Solved, folder: Path) -> None:
         write_csv(solved.redispatch, folder / "redispatch.csv")
 
 
-# the re-dispatch figures summary.json keeps (from the table's total row)
-REDISPATCH_SUMMARY = (
-    "status",
-    "annual_cost_myuan",
-    "plan_cost_myuan",
-    "cost_error_pct",
-    "emissions_t",
-    "plan_emissions_t",
-    "pue",
-    "plan_pue",
-    "green_share",
-    "plan_green_share",
-    "water_m3",
-    "relaxed",
-    "seconds",
-)
-
-
-def redispatch_summary(table: pd.DataFrame) -> dict:
-    """The total row of a re-dispatch table as a plain dict (REDISPATCH_SUMMARY keys)."""
-    from planner.redispatch import TOTAL
-
-    total = table[table["site"] == TOTAL].iloc[0]
-    return {key: total.get(key) for key in REDISPATCH_SUMMARY}
-
-
 def _summary(solved: Solved) -> dict:
     if solved.results is not None:
         summary = dict(solved.results.summary)
@@ -232,7 +206,9 @@ def _summary(solved: Solved) -> dict:
     if solved.explanation is not None:
         summary["explanation"] = solved.explanation
     if solved.redispatch is not None:
-        summary["redispatch"] = redispatch_summary(solved.redispatch)
+        from planner.redispatch import total_figures
+
+        summary["redispatch"] = total_figures(solved.redispatch)
     summary["inputs_sha256"] = solved.case.fingerprint()
     return summary
 
