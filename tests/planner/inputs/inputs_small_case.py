@@ -248,3 +248,17 @@ def normalised(tables: RawTables) -> dict[str, tuple[list, list, list]]:
         )
         for name, frame in tables.items()
     }
+
+
+def invoke_cli(*args: str):
+    """`dcplan ARGS` through typer's CliRunner (wide console); fails on any traceback."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    result = CliRunner().invoke(app, list(args), terminal_width=240)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{args}: {result.exception!r}\n{result.output}"
+    )
+    assert "Traceback" not in result.output
+    return result

@@ -10,21 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from inputs_small_case import invoke_cli as _invoke
 from inputs_small_case import small_profiles, small_tables, write_profiles, write_small_case
-from typer.testing import CliRunner
 
-from planner.cli import app
 from planner.inputs.check import check_case
 from planner.inputs.tables import CaseReadError, read_tables, write_tables
-
-
-def _invoke(*args: str):
-    result = CliRunner().invoke(app, list(args), terminal_width=240)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        f"{args}: {result.exception!r}\n{result.output}"
-    )
-    assert "Traceback" not in result.output
-    return result
 
 
 def _errors(problems):

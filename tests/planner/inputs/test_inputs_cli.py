@@ -10,22 +10,12 @@ import random
 from pathlib import Path
 
 import pytest
+from inputs_small_case import invoke_cli as _invoke
 from inputs_small_case import small_tables, write_profiles
-from typer.testing import CliRunner
 
-from planner.cli import app
 from planner.inputs.tables import write_tables
 
 EXIT_CODES = {0, 1, 2, 3}
-
-
-def _invoke(*args: str):
-    result = CliRunner().invoke(app, list(args), terminal_width=240)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        f"{args}: {result.exception!r}\n{result.output}"
-    )
-    assert "Traceback" not in result.output
-    return result
 
 
 def _text(result) -> str:
