@@ -6,7 +6,8 @@ clustering, medoids) and appends the day with the highest total demand exactly; 
 representative day's weight is the number of days it stands for (Σ weights · 24 = 8760 h).
 Representative series are then rescaled so each column's weighted annual mean equals the full
 year's (PV, wind, price and demand multiplicatively, temperature additively): picking days
-alone can lose a third of the wind.
+alone can lose a third of the wind. PV and wind stay ≤ 1: what the cap removes is spread over
+the steps below it, so their means are kept too.
 """
 
 from __future__ import annotations
@@ -152,8 +153,34 @@ def _rescale(name: str, part: pd.DataFrame, full: pd.DataFrame, weight: np.ndarr
         factor = np.where(mean > 0, target / mean, 1.0)
     scaled = part * factor
     if name in ("pv", "wind"):
-        scaled = scaled.clip(upper=1.0)
+        scaled = _clip_keeping_mean(scaled, target, weight)
     return scaled
+
+
+def _clip_keeping_mean(
+    scaled: pd.DataFrame, target: np.ndarray, weight: np.ndarray, upper: float = 1.0
+) -> pd.DataFrame:
+    """Clip capacity factors at `upper` and spread what the clipping removed over the steps
+    below it, in proportion to their values, until each column's weighted mean is `target`.
+
+    Each round clips at least one more step, so it ends within the number of steps. A column
+    whose target cannot be reached (every non-zero step at `upper`) keeps the largest mean it
+    can; the caller's full-year data bound this (a mean ≤ 1 of values ≤ 1).
+    """
+    values = scaled.to_numpy(dtype=float).copy()
+    total = weight.sum()
+    for j in range(values.shape[1]):
+        column = values[:, j]
+        for _ in range(len(column)):
+            over = column >= upper
+            column[over] = upper
+            missing = target[j] * total - (column * weight).sum()
+            free = (column * weight)[~over].sum()
+            if missing <= 1e-12 * max(target[j] * total, 1.0) or free <= 0:
+                break
+            column[~over] *= 1.0 + missing / free
+        values[:, j] = column
+    return pd.DataFrame(values, index=scaled.index, columns=scaled.columns)
 
 
 def select(
