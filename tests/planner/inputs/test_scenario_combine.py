@@ -101,3 +101,16 @@ def test_scaling_a_blank_cell_or_by_a_word_is_an_error_on_the_scenarios_row():
             _case(scenario, [row])
         problem = next(p for p in caught.value.problems if p.sheet == "Scenarios")
         assert problem.column == "value" and expected in problem.message
+
+
+def test_a_sweep_parameter_takes_wildcard_rows_and_factors():
+    from planner.params import ParameterError, parse_value, resolve
+
+    case = _case(None, [GROWTH])
+    parameter = resolve("Demand.r1/*.demand", case)
+    assert (parameter.row, parameter.column) == ("r1/*", "demand_mw")
+    assert parse_value(parameter, "*1.30") == "*1.3"
+    with pytest.raises(ParameterError, match="no row matches 'r9/\\*'"):
+        resolve("Demand.r9/*.demand", case)
+    with pytest.raises(ParameterError, match="followed by a number"):
+        parse_value(parameter, "*much")
