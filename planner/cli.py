@@ -307,13 +307,33 @@ def _register_command_modules() -> None:
     import importlib
     import importlib.util
 
-    for area in ("inputs", "results", "sweeps"):
+    for area in ("inputs", "results", "sweeps", "profiles"):
         name = f"planner.cli_{area}"
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).register(app)
 
 
 _register_command_modules()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"dcplan {version('dcplan')}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """dcplan: plan green data centres for East Data, West Computing."""
 
 
 # True when this module runs as the `dcplan` process (main), not inside a caller such as a test

@@ -27,16 +27,30 @@ def template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the workbook into.")],
     name: Annotated[str, typer.Option(help="File name of the workbook.")] = "case.xlsx",
     overwrite: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
+    example: Annotated[
+        bool,
+        typer.Option(
+            help="Write a small two-site case with its profiles that validates and runs as "
+            "written (example.xlsx unless --name is given)."
+        ),
+    ] = False,
 ) -> None:
     """Write an empty, documented input workbook (headers with units, one example row each,
-    a README sheet explaining every sheet and column)."""
-    from planner.inputs.template import write_template
+    a README sheet explaining every sheet and column), or with --example a small case that
+    runs as written."""
+    from planner.example_case import EXAMPLE_NAME, write_example
+    from planner.inputs.template import TEMPLATE_NAME, write_template
 
     try:
-        path = write_template(folder, name, overwrite)
+        if example:
+            path = write_example(folder, EXAMPLE_NAME if name == TEMPLATE_NAME else name, overwrite)
+        else:
+            path = write_template(folder, name, overwrite)
     except (FileExistsError, ValueError, OSError) as exc:
         _fail(str(exc))
     _out.print(escape(str(path)))
+    if example:
+        _out.print(escape(f"run it with: dcplan run {path}"))
 
 
 def convert(

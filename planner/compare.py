@@ -34,21 +34,35 @@ from planner.writers import RESULTS_DIR, timestamped_dir  # noqa: E402
 TEMP_PREFIX = ".incomplete-"
 EPS_MW = 1e-6
 
-# summary key, label, unit shown, scale from the summary unit to the unit shown
+# summary key ('a.b': key b of the summary's dict a), label, unit shown, scale from the
+# summary unit to the unit shown, and which direction is better for the planner: "lower",
+# "higher" or "" (neither: a capacity is a means, not a goal). Shares (unit "%") change in
+# percentage points.
 HEADLINE = (
-    ("objective_myuan", "annual cost", "M yuan/yr", 1.0),
-    ("emissions_t", "grid CO2 emissions", "kt CO2/yr", 1e-3),
-    ("green_share", "green share of facility energy", "%", 100.0),
-    ("pue_avg", "average PUE", "-", 1.0),
-    ("water_m3", "water use", "million m3/yr", 1e-6),
-    ("west_share", "compute served in the west", "%", 100.0),
-    ("it_capacity_mw", "IT capacity built", "MW", 1.0),
-    ("pv_mw", "PV built", "MW", 1.0),
-    ("wind_mw", "wind built", "MW", 1.0),
-    ("battery_mwh", "battery energy built", "MWh", 1.0),
-    ("unserved_mw", "unserved demand", "MW", 1.0),
+    ("objective_myuan", "annual cost", "M yuan/yr", 1.0, "lower"),
+    ("emissions_t", "grid CO2 emissions", "kt CO2/yr", 1e-3, "lower"),
+    ("green_share", "green share of facility energy", "%", 100.0, "higher"),
+    ("pue_avg", "average PUE", "-", 1.0, "lower"),
+    ("water_m3", "water use", "million m3/yr", 1e-6, "lower"),
+    ("west_share", "compute served in the west", "%", 100.0, ""),
+    ("it_capacity_mw", "IT capacity built", "MW", 1.0, ""),
+    ("pv_mw", "PV built", "MW", 1.0, ""),
+    ("wind_mw", "wind built", "MW", 1.0, ""),
+    ("battery_mwh", "battery energy built", "MWh", 1.0, ""),
+    ("unserved_mw", "unserved demand", "MW", 1.0, "lower"),
+)
+# Full-year figures of runs made with --redispatch (summary["redispatch"]); shown when any
+# run has them.
+FULL_YEAR = (
+    ("redispatch.annual_cost_myuan", "annual cost, full year", "M yuan/yr", 1.0, "lower"),
+    ("redispatch.emissions_t", "grid CO2 emissions, full year", "kt CO2/yr", 1e-3, "lower"),
+    ("redispatch.green_share", "green share, full year", "%", 100.0, "higher"),
+    ("redispatch.pue", "average PUE, full year", "-", 1.0, "lower"),
 )
 CAPACITY_COLUMNS = ("it_capacity_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh")
+# Capacity and routing rows whose values differ by less than this across the runs are not
+# listed as differences: a degenerate LP may shuffle a fraction of a MW between equal options.
+SHUFFLE_MW = 0.5
 
 
 class CompareError(Exception):
@@ -87,12 +101,40 @@ def check_folders(folders: list[Path]) -> list[str]:
     return problems
 
 
-def run_labels(runs: list[RunFolder]) -> list[str]:
-    """A short unique label per run: its scenario; `scenario (folder)` when two runs share a
-    scenario (`scenario (parent/folder)` when the folder names repeat too)."""
+def parse_labels(pairs: list[str], folders: list[Path]) -> dict[Path, str]:
+    """`NAME=RUN` pairs (RUN: one of the folders given) → {resolved folder: NAME}. Raises
+    CompareError naming every pair that does not fit."""
+    problems, labels = [], {}
+    given = {Path(f).resolve(): Path(f) for f in folders}
+    for pair in pairs:
+        name, sep, run = pair.partition("=")
+        name = name.strip()
+        if not sep or not name or not run.strip():
+            problems.append(f"--label {pair!r}: write NAME=RUN_DIR")
+            continue
+        folder = Path(run.strip()).resolve()
+        if folder not in given:
+            problems.append(f"--label {pair!r}: {run.strip()} is not one of the folders compared")
+        elif name in labels.values():
+            problems.append(f"--label {pair!r}: the label {name!r} is given twice")
+        else:
+            labels[folder] = name
+    if problems:
+        raise CompareError(problems)
+    return labels
+
+
+def run_labels(runs: list[RunFolder], given: dict[Path, str] | None = None) -> list[str]:
+    """A short unique label per run: the one given (`--label NAME=RUN`), else its scenario;
+    `scenario (folder)` when two runs share a scenario (`scenario (parent/folder)` when the
+    folder names repeat too)."""
+    given = given or {}
     scenarios = [r.scenario or r.folder.name for r in runs]
     labels = []
     for s, r in zip(scenarios, runs, strict=True):
+        if r.folder.resolve() in given:
+            labels.append(given[r.folder.resolve()])
+            continue
         if scenarios.count(s) == 1:
             labels.append(s)
             continue
@@ -134,14 +176,33 @@ def _add_deltas(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _summary_value(summary: dict, key: str) -> float | None:
+    """summary[key], or summary[a][b] for 'a.b'; None when absent or not a number."""
+    head, _, tail = key.partition(".")
+    value = summary.get(head)
+    if tail:
+        value = value.get(tail) if isinstance(value, dict) else None
+    return _number(value)
+
+
 def headline_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
-    """One row per headline figure: label, unit, value per run (in the unit shown), deltas
-    against the first run and relative deltas (share)."""
+    """One row per headline figure: label, unit, which direction is better, value per run (in
+    the unit shown), deltas against the first run and relative deltas (share). Full-year
+    figures (--redispatch) are added when any run has them."""
     rows = []
-    for key, label, unit, scale in HEADLINE:
-        row: dict[str, object] = {"figure": key, "label": label, "unit": unit, "scale": scale}
+    figures = list(HEADLINE)
+    if any(_summary_value(r.summary, FULL_YEAR[0][0]) is not None for r in runs):
+        figures += FULL_YEAR
+    for key, label, unit, scale, better in figures:
+        row: dict[str, object] = {
+            "figure": key,
+            "label": label,
+            "unit": unit,
+            "scale": scale,
+            "better": better,
+        }
         for run, name in zip(runs, labels, strict=True):
-            v = _number(run.summary.get(key))
+            v = _summary_value(run.summary, key)
             row[name] = None if v is None else v * scale
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -406,7 +467,7 @@ class Comparison:
         """comparison.xlsx sheets: (name, frame, number format kind)."""
         return [
             ("runs", self.overview, False),
-            ("headline", self.headline.drop(columns=["scale"]), "number"),
+            ("headline", self.headline.drop(columns=["scale", "better"]), "number"),
             ("costs_myuan", self.costs, "money"),
             ("capacity", self.capacity, "power"),
             ("routing_served_mw", self.routing, "power"),
@@ -415,14 +476,16 @@ class Comparison:
         ]
 
 
-def compare(folders: list[Path]) -> Comparison:
-    """Load and compare results folders; raises CompareError listing every problem."""
+def compare(folders: list[Path], labels: list[str] | None = None) -> Comparison:
+    """Load and compare results folders; `labels`: `NAME=RUN` pairs naming runs. Raises
+    CompareError listing every problem."""
     folders = [Path(f) for f in folders]
     problems = check_folders(folders)
     if problems:
         raise CompareError(problems)
+    given = parse_labels(labels or [], folders)
     runs = [load_run(f) for f in folders]
-    labels = run_labels(runs)
+    labels = run_labels(runs, given)
     return Comparison(
         runs=runs,
         labels=labels,
@@ -438,6 +501,50 @@ def compare(folders: list[Path]) -> Comparison:
 
 
 # ----------------------------------------------------------------------------- page
+
+
+def delta_class(delta: float, better: str) -> str:
+    """CSS class of a delta by what it means: "better", "worse", or "" (no direction)."""
+    if not better or delta == 0:
+        return ""
+    return "better" if (delta < 0) == (better == "lower") else "worse"
+
+
+def delta_text(value: float, relative: float | None, unit: str, decimals: int) -> str:
+    """'+12.3 (+1.2%)'; shares (unit %) in percentage points: '+2.1 pp'."""
+    if unit == "%":
+        return f"{value:+,.{decimals}f} pp"
+    text = f"{value:+,.{decimals}f}"
+    if relative is not None and not pd.isna(relative):
+        text += f" ({relative:+.1%})"
+    return text
+
+
+def headline_deltas(c: Comparison) -> list[dict]:
+    """The headline figures that differ between runs, for the console and `--json`: figure,
+    label, unit, better, value per run, delta per later run and its meaning."""
+    out = []
+    for r in c.headline.to_dict("records"):
+        values = {label: (None if pd.isna(r[label]) else float(r[label])) for label in c.labels}
+        deltas = {
+            label: float(r[f"delta {label}"])
+            for label in c.labels[1:]
+            if not pd.isna(r[f"delta {label}"])
+        }
+        if not any(abs(d) > 1e-9 for d in deltas.values()):
+            continue
+        out.append(
+            {
+                "figure": r["figure"],
+                "label": r["label"],
+                "unit": r["unit"],
+                "better": r["better"] or None,
+                "values": values,
+                "deltas": deltas,
+                "meaning": {k: delta_class(d, r["better"]) or None for k, d in deltas.items()},
+            }
+        )
+    return out
 
 
 def _differs(frame: pd.DataFrame, labels: list[str], tolerance: float) -> pd.DataFrame:
@@ -460,10 +567,15 @@ class HeadlineRow:
     cells: list[tuple[str, str, str, str]]  # (run, value text, delta text, css class)
 
 
+def headline_decimals(figure: str, unit: str) -> int:
+    """Decimals a headline figure is shown with (PUE 3, million m3 2, else 1)."""
+    return 3 if unit == "-" else (2 if unit == "million m3/yr" else 1)
+
+
 def _headline_rows(headline: pd.DataFrame, labels: list[str]) -> list[HeadlineRow]:
     rows = []
     for r in headline.to_dict("records"):
-        decimals = 3 if r["figure"] == "pue_avg" else (2 if r["unit"] == "million m3/yr" else 1)
+        decimals = headline_decimals(r["figure"], r["unit"])
         cells = []
         for i, label in enumerate(labels):
             value = r[label]
@@ -473,10 +585,8 @@ def _headline_rows(headline: pd.DataFrame, labels: list[str]) -> list[HeadlineRo
                 d = r[f"delta {label}"]
                 rel = r[f"relative delta {label}"]
                 if d is not None and not pd.isna(d):
-                    delta = f"{d:+,.{decimals}f}"
-                    if rel is not None and not pd.isna(rel):
-                        delta += f" ({rel:+.1%})"
-                    cls = "pos" if d > 0 else ("neg" if d < 0 else "")
+                    delta = delta_text(d, rel, r["unit"], decimals)
+                    cls = delta_class(d, r["better"])
             cells.append((label, text, delta, cls))
         rows.append(HeadlineRow(r["figure"], r["label"], r["unit"], cells))
     return rows
@@ -494,6 +604,7 @@ def comparison_context(c: Comparison) -> dict:
         figs[fig_id] = charts.figure_block(fig, fig_id)
 
     headline_plot = c.headline[c.headline["figure"].isin([h[0] for h in HEADLINE[:6]])]
+    headline_plot = headline_plot.drop(columns=["better"])
     add("fig-headline", charts.compare_headline(headline_plot, c.labels))
     if not c.costs.empty:
         costs = c.costs[c.costs["term"] != "total"].set_index("term")[c.labels]
@@ -505,8 +616,8 @@ def comparison_context(c: Comparison) -> dict:
     if not c.zones.empty:
         add("fig-zones", charts.compare_zones(c.zones, c.labels))
     add("fig-supply", charts.compare_supply(c.supply, c.labels))
-    capacity = _differs(c.capacity, c.labels, 0.05)
-    routing = _differs(c.routing, c.labels, 0.05)
+    capacity = _differs(c.capacity, c.labels, SHUFFLE_MW)
+    routing = _differs(c.routing, c.labels, SHUFFLE_MW)
     return {
         "title": " vs ".join(c.labels),
         "labels": c.labels,
@@ -543,11 +654,22 @@ def default_out_dir(root: Path = RESULTS_DIR) -> Path:
     return timestamped_dir(root, "compare")
 
 
-def write_comparison(folders: list[Path], out: Path | None = None, overwrite: bool = False) -> Path:
+def write_comparison(
+    folders: list[Path],
+    out: Path | None = None,
+    overwrite: bool = False,
+    labels: list[str] | None = None,
+) -> Path:
     """Compare the folders and write comparison.html and comparison.xlsx into `out`
     atomically (temporary folder, then rename). Raises CompareError (bad folders) or
     FileExistsError (`out` exists and overwrite is False)."""
-    comparison = compare(folders)
+    return write_compared(compare(folders, labels), out, overwrite)
+
+
+def write_compared(
+    comparison: Comparison, out: Path | None = None, overwrite: bool = False
+) -> Path:
+    """Write comparison.html and comparison.xlsx of a `compare` result (see write_comparison)."""
     target = Path(out) if out is not None else default_out_dir()
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists; use --overwrite to replace it")

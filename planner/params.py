@@ -47,6 +47,8 @@ OVERRIDABLE = tuple(
     s.name for s in BY_NAME.values() if s.name not in ("Scenarios", "Sources", "Profiles")
 )
 BLANK_WORDS = ("", "blank", "none", "off")
+WILDCARD = "*"  # a row id part matching every row (scenarios: planner.inputs.scenarios)
+SCALE_MARKS = ("*", "×")  # a value that scales the case's value
 HOURS_PER_YEAR = 8760.0
 
 
@@ -158,6 +160,13 @@ def resolve(name: str, case: Case) -> Parameter:
     row, column_text = rest.rsplit(".", 1)
     column = _column(sheet, column_text, text)
     ids = row_ids(case, sheet)
+    if WILDCARD in row.split("/"):
+        if not any(_matches_pattern(row, i) for i in ids):
+            raise ParameterError(
+                f"no row matches '{row}' in sheet {sheet.name} (row id: {'/'.join(sheet.key)}); "
+                f"rows: {_listing(ids) or 'none'}"
+            )
+        return Parameter(sheet.name, row, column.name)
     if row not in ids:
         wanted = _match_row(row, ids)
         if wanted is None:
@@ -182,6 +191,14 @@ def _column(sheet: Sheet, text: str, name: str) -> Column:
     if column.name in sheet.key:
         raise ParameterError(f"'{name}': a row's id ({column.name}) cannot be varied")
     return column
+
+
+def _matches_pattern(pattern: str, row_id: str) -> bool:
+    """'yrd/*' matches 'yrd/batch': '*' stands for any one part of the id."""
+    parts, theirs = pattern.split("/"), row_id.split("/")
+    return len(parts) == len(theirs) and all(
+        a == WILDCARD or _same_part(a, b) for a, b in zip(parts, theirs, strict=True)
+    )
 
 
 def _match_row(row: str, ids: list[str]) -> str | None:
@@ -211,6 +228,17 @@ def parse_value(parameter: Parameter, text: object) -> object:
     input off. Raises ParameterError with what is expected."""
     spec = parameter.spec
     word = str(text).strip()
+    if word[:1] in SCALE_MARKS:
+        # '*1.3': scale the case's value (applied as a scenario override, which checks it)
+        try:
+            factor = float(word[1:])
+        except ValueError:
+            raise ParameterError(
+                f"{parameter.name} = {word}: a factor is '*' followed by a number, e.g. *1.3"
+            ) from None
+        if spec.dtype not in ("float", "int") or not math.isfinite(factor):
+            raise ParameterError(f"{parameter.name} = {word}: only numbers can be scaled")
+        return f"*{factor:.12g}"
     if word.lower() in BLANK_WORDS and spec.dtype != "bool":
         if _optional(parameter):
             return None

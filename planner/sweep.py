@@ -170,6 +170,7 @@ class Point:
     def folder_name(self) -> str:
         """'003_carbon_price=100' (file-name safe, at most ~80 characters, unique by index)."""
         parts = "_".join(f"{label}={value_text(v) or 'blank'}" for label, _, v in self.settings)
+        parts = parts.replace("*", "x")  # wildcard rows and factors: 'Demand.all.demand=x1.3'
         safe = re.sub(r"[^A-Za-z0-9._=+-]+", "-", parts).strip("-")
         return f"{self.index:03d}_{safe[:72]}"
 

@@ -63,7 +63,9 @@ Besides the type, range and allowed values of every cell, `dcplan validate` chec
 - the profile files exist, have the hours, a column per site (or per shape) and values in
   range; a warning when a demand shape does not have mean 1;
 - every scenario: each override names an existing sheet, row id and column, sets each cell
-  at most once, and the case with the overrides applied passes all the checks above;
+  at most once (also across scenarios combined as `a+b`), a `*factor` value scales a
+  numeric, non-blank cell, and the case with the overrides applied passes all the checks
+  above;
 - before solving, a warning for each demand (region, class) that no site with buildable IT
   capacity reaches within the class's RTT limit.
 """

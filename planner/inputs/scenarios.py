@@ -4,6 +4,15 @@ Overrides are applied before validation, so an overridden value is checked like 
 cell (its message then names the Scenarios row that set it). An override naming a sheet, key
 or column that does not exist, or two overrides of one scenario that set the same cell, is an
 `InputError` on the Scenarios sheet's row (as Calliope refuses two overrides of one key).
+
+Beyond one value per cell:
+- scenarios combine with `+` (`policy_2025+carbon_200`): their rows are applied in order and
+  two of them setting the same cell is refused, naming both rows and scenarios;
+- a value written `*1.3` (or `×1.3`) scales the cell's value in the case (all demand ×1.3);
+- a key part `*` matches every row (`Demand` key `yrd/*`: every class of one region; `*`:
+  every row of a one-part key);
+- the column may be given by its internal name (`grid_price_yuan_per_kwh`) or its header label
+  (`grid_price`), as in `dcplan sweep --vary`.
 """
 
 from __future__ import annotations
@@ -18,6 +27,9 @@ from planner.inputs.tables import RawTables
 from planner.inputs.validate import OVERRIDES, id_text, is_blank, match_headers
 
 BASELINE = "baseline"
+COMBINE = "+"
+WILDCARD = "*"
+SCALE_MARKS = ("*", "×")
 PROTECTED_SHEETS = ("Scenarios", "Sources", "Profiles")
 
 
@@ -105,6 +117,10 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
     if scenario is None:
         return out, problems
     rows = scenario_rows(raw)
+    parts = [p.strip() for p in scenario.split(COMBINE)]
+    # a scenario whose own name holds '+' (a sweep point's) is that scenario, not a combination
+    if len(parts) > 1 and scenario not in scenario_names(raw):
+        return _apply_combined(out, rows, raw, parts)
     mine = rows[rows["scenario"].map(_text) == scenario]
     if mine.empty:
         if scenario != BASELINE:
@@ -121,7 +137,7 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
                 )
             )
         return out, problems
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, tuple[int, str]] = {}
     for row_number, row in mine.iterrows():
         problem = _apply_row(out, row, int(row_number), seen)
         if problem:
@@ -129,8 +145,81 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
     return out, problems
 
 
+def _apply_combined(
+    out: RawTables, rows: pd.DataFrame, raw: RawTables, parts: list[str]
+) -> tuple[RawTables, list[InputError]]:
+    """Apply scenarios `a+b+…` in order; two of them may not set the same cell."""
+    problems: list[InputError] = []
+    names = scenario_names(raw)
+    unknown = [p for p in parts if p not in names and p != BASELINE]
+    if any(not p for p in parts) or len(set(parts)) < len(parts):
+        problems.append(
+            InputError(
+                "Scenarios",
+                None,
+                "scenario",
+                "combine distinct scenario names with '+' (e.g. policy_2025+carbon_200)",
+                COMBINE.join(parts),
+            )
+        )
+    for part in unknown:
+        close = difflib.get_close_matches(part, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(
+            InputError(
+                "Scenarios",
+                None,
+                "scenario",
+                f"unknown scenario '{part}' in '{COMBINE.join(parts)}'{hint}; known: "
+                f"{', '.join(names) or 'none'}",
+                part,
+            )
+        )
+    if problems:
+        return out, problems
+    seen: dict[tuple, tuple[int, str]] = {}
+    for part in parts:
+        mine = rows[rows["scenario"].map(_text) == part]
+        for row_number, row in mine.iterrows():
+            problem = _apply_row(out, row, int(row_number), seen, part)
+            if problem:
+                problems.append(problem)
+    return out, problems
+
+
+def _scale_factor(value: object) -> float | None:
+    """The factor of a multiplicative value (`*1.3` or `×1.3`), else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or text[0] not in SCALE_MARKS:
+        return None
+    try:
+        return float(text[1:].strip())
+    except ValueError:
+        return float("nan")
+
+
+def _scaled(current: object, factor: float) -> float | str:
+    """current × factor, or a message saying why the cell cannot be scaled."""
+    if factor != factor:  # NaN: the text after '*' is not a number
+        return "a multiplicative value is '*' followed by a number, e.g. *1.3"
+    if current is None or (isinstance(current, str) and not current.strip()):
+        return "cannot scale a blank cell: give a value instead of a factor"
+    if isinstance(current, bool):
+        return "cannot scale a true/false cell"
+    try:
+        return float(str(current).strip().replace(",", "")) * factor
+    except ValueError:
+        return f"cannot scale '{current}': not a number"
+
+
 def _apply_row(
-    out: RawTables, row: pd.Series, row_number: int, seen: dict[tuple, int]
+    out: RawTables,
+    row: pd.Series,
+    row_number: int,
+    seen: dict[tuple, tuple[int, str]],
+    scenario: str = "",
 ) -> InputError | None:
     def bad(column: str, message: str, value: object) -> InputError:
         return InputError("Scenarios", row_number, column, message, value)
@@ -168,13 +257,15 @@ def _apply_row(
         header = "value"
     else:
         names = [c.name for c in sheet.columns]
+        labels = {c.label.lower(): c.name for c in sheet.columns}
+        column = column if column in names else labels.get(column.lower(), column)
         if column not in names:
             close = difflib.get_close_matches(column, names, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             return bad(
                 "column",
-                f"no column '{column}' in sheet {sheet.name}{hint}: expected an internal column "
-                f"name, one of {', '.join(names)}",
+                f"no column '{column}' in sheet {sheet.name}{hint}: expected a column name or "
+                f"label, one of {', '.join(names)}",
                 column,
             )
         if column in sheet.key:
@@ -183,6 +274,16 @@ def _apply_row(
         if any(k not in present for k in sheet.key):
             return None  # validation reports the missing id column once, not per override
         header = present.get(column, sheet.column(column).header)
+    if sheet.kind != "keyvalue" and WILDCARD in key.split("/"):
+        targets = _find_rows(sheet, frame, key)
+        if not targets:
+            shape = "/".join(sheet.key)
+            return bad("key", f"no row matches '{key}' in sheet {sheet.name} ({shape})", key)
+        for target in targets:
+            problem = _set_cell(out, sheet, frame, target, header, row, row_number, seen, scenario)
+            if problem:
+                return problem
+        return None
     target = _find_row(sheet, frame, key)
     if target is None and sheet.kind == "keyvalue":
         target = max((_row_number(i) for i in frame.index), default=1) + 1
@@ -199,18 +300,65 @@ def _apply_row(
     if target is None:
         shape = "/".join(sheet.key)
         return bad("key", f"no row with id '{key}' in sheet {sheet.name} (expected {shape})", key)
+    return _set_cell(out, sheet, frame, target, header, row, row_number, seen, scenario)
+
+
+def _set_cell(
+    out: RawTables,
+    sheet: Sheet,
+    frame: pd.DataFrame,
+    target: object,
+    header: str,
+    row: pd.Series,
+    row_number: int,
+    seen: dict[tuple, tuple[int, str]],
+    scenario: str,
+) -> InputError | None:
+    """Write one override into `frame` (a table of `out`), scaling for `*factor` values."""
+    key = _text(row["key"])
     cell = (sheet.name, target, header)
     if cell in seen:
-        return bad("key", f"sets the same cell as row {seen[cell]}: one value per cell", key)
-    seen[cell] = row_number
+        first, where = seen[cell]
+        if where and where != scenario:
+            message = (
+                f"sets the same cell as row {first} (scenario '{where}'): scenarios combined "
+                f"with '+' must change different cells"
+            )
+        else:
+            message = f"sets the same cell as row {first}: one value per cell"
+        return InputError("Scenarios", row_number, "key", message, key)
+    seen[cell] = (row_number, scenario)
     if header not in frame.columns:
         frame[header] = None
     frame[header] = frame[header].astype(object)
-    frame.at[target, header] = row["value"]
+    value = row["value"]
+    factor = _scale_factor(value)
+    if factor is not None:
+        scaled = _scaled(frame.at[target, header], factor)
+        if isinstance(scaled, str):
+            return InputError("Scenarios", row_number, "value", scaled, value)
+        value = scaled
+    frame.at[target, header] = value
     overrides = dict(frame.attrs.get(OVERRIDES, {}))
     overrides[(int(target), header)] = row_number
     frame.attrs[OVERRIDES] = overrides
+    out[sheet.name] = frame
     return None
+
+
+def _find_rows(sheet: Sheet, frame: pd.DataFrame, key: str) -> list[object]:
+    """Index labels of every row matching a key with `*` parts."""
+    present, _ = match_headers(sheet, [str(c) for c in frame.columns])
+    parts = key.split("/")
+    if any(k not in present for k in sheet.key) or len(parts) != len(sheet.key):
+        return []
+    mask = pd.Series(True, index=frame.index)
+    for name, part in zip(sheet.key, parts, strict=True):
+        if part != WILDCARD:
+            mask &= _column(frame, present[name]).map(_id_matches(part))
+    ids = _column(frame, present[sheet.key[0]])
+    mask &= ids.map(lambda v: v is not None and not is_blank(v))
+    return list(frame.index[mask.to_numpy(dtype=bool)])
 
 
 def describe(raw: RawTables) -> list[dict[str, object]]:

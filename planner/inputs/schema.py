@@ -679,8 +679,10 @@ SCENARIOS = Sheet(
     "Scenarios",
     "table",
     "Named overrides applied on top of the base case. key is the row id (for two-part keys "
-    "'a/b'; for Settings and Policy the setting name); column the internal column name "
-    "(for Settings and Policy: value).",
+    "'a/b'; for Settings and Policy the setting name; a part '*' matches every row, e.g. "
+    "'yrd/*'); column the internal column name or its label (for Settings and Policy: "
+    "value); a value '*1.3' scales the case's value. Scenarios combine on the command line "
+    "as 'a+b' when they change different cells.",
     required=False,
     key=("scenario", "sheet", "key", "column"),
     columns=(

@@ -870,7 +870,12 @@ def _check_profile_columns(
         missing = [s for s in sites if s not in columns]
         if missing:
             out.error(
-                label, 1, None, f"{name} profile has no column for site(s): {', '.join(missing)}"
+                label,
+                1,
+                None,
+                f"{name} profile has no column for site(s): {', '.join(missing)}; make them "
+                "with `dcplan profiles generate CASE --site ID ...` (synthetic) or "
+                "`dcplan profiles import CASE --profile NAME --file FILE` (measured)",
             )
     if any(c not in columns for c in needed):
         return None

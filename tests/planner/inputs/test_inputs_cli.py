@@ -75,13 +75,13 @@ def test_validate_of_an_unreadable_case_is_a_message(folder):
 
 def test_validate_reports_a_bad_scenario_row(folder):
     tables = small_tables()
-    tables["Scenarios"].at[3, "column"] = "max_it"
+    tables["Scenarios"].at[3, "column"] = "max_itt"
     path = write_tables(tables, folder / "scenario.xlsx")
     result = _invoke("validate", str(path), "--json")
     assert result.exit_code == 2
     [problem] = json.loads(result.output)
     assert (problem["sheet"], problem["row"], problem["column"]) == ("Scenarios", 3, "column")
-    assert problem["message"].startswith("scenario east_only: no column 'max_it'")
+    assert problem["message"].startswith("scenario east_only: no column 'max_itt'")
 
 
 # --- run on mutated copies ------------------------------------------------------------------

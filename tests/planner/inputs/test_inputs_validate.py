@@ -462,7 +462,7 @@ def _scenario_rows(tables, rows):
     [
         (("bad", "Sitez", "east_a", "max_it_mw", 0), "sheet", "did you mean 'Sites'"),
         (("bad", "Sites", "east_b", "max_it_mw", 0), "key", "no row with id 'east_b'"),
-        (("bad", "Sites", "east_a", "max_it", 0), "column", "did you mean 'max_it_mw'"),
+        (("bad", "Sites", "east_a", "max_itt_mw", 0), "column", "did you mean 'max_it_mw'"),
         (("bad", "Sites", "east_a", "site", "x"), "column", "cannot change a row's id"),
         (("bad", "Settings", "carbon", "value", 1), "key", "no key 'carbon'"),
         (("bad", "Settings", "carbon_price", "unit", 1), "column", "expected 'value'"),
