@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from planner.cli_console import console as console_for
 from planner.inputs.errors import InputError, InputErrors
 from planner.inputs.tables import CaseReadError
 
@@ -27,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="dcplan: plan green data centres for East Data, West Computing.",
 )
-console = Console(stderr=True)
-out = Console()
+console = console_for(stderr=True)
+out = console_for()
 
 DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_LIMIT = 0, 1, 2, 3

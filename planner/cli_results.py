@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
+
+from planner.cli_console import console as console_for
 
 EXIT_INPUT = 2
-console = Console(stderr=True)
-out = Console()
+console = console_for(stderr=True)
+out = console_for()
 
 
 def compare(
@@ -36,13 +38,13 @@ def compare(
             out.print_json(json.dumps({"error": exc.problems}))
         else:
             for problem in exc.problems:
-                console.print(f"[red]error:[/] {problem}")
+                console.print(f"[red]error:[/] {escape(str(problem))}")
         raise typer.Exit(EXIT_INPUT) from None
     except FileExistsError as exc:
         if as_json:
             out.print_json(json.dumps({"error": [str(exc)]}))
         else:
-            console.print(f"[red]error:[/] {exc}")
+            console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_INPUT) from None
     files = {"html": str(folder / "comparison.html"), "xlsx": str(folder / "comparison.xlsx")}
     if as_json:

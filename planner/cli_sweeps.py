@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from planner.cli_console import console as console_for
+
 EXIT_INPUT = 2
-_console = Console(stderr=True)
-_out = Console()
+_console = console_for(stderr=True)
+_out = console_for()
 
 DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
 
