@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from planner.cli_console import console as console_for
+from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
 _console = console_for(stderr=True)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from planner.cli_console import console as console_for
+from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
 console = console_for(stderr=True)
@@ -30,6 +30,7 @@ def compare(
 ) -> None:
     """Compare runs: headline deltas, capacity, routing and inputs → comparison.html/.xlsx."""
     from planner.compare import CompareError, write_comparison
+    from planner.writers import OutputError
 
     try:
         folder = write_comparison(run_dirs, out_dir, overwrite=overwrite)
@@ -40,7 +41,7 @@ def compare(
             for problem in exc.problems:
                 console.print(f"[red]error:[/] {escape(str(problem))}")
         raise typer.Exit(EXIT_INPUT) from None
-    except FileExistsError as exc:
+    except (FileExistsError, OutputError) as exc:
         if as_json:
             out.print_json(json.dumps({"error": [str(exc)]}))
         else:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.inputs.errors import InputError
+from planner.inputs.errors import InputError, control_characters, printable
 from planner.inputs.schema import (
     BY_NAME,
     COOLING_KIND,
@@ -42,7 +42,7 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
-_ID_FORBIDDEN = (",", "/")
+_ID_FORBIDDEN = (",", "/", "\\")
 _ID_SHEETS = ("Regions", "Sites", "Classes", "Technologies", "Vouchers")
 OVERRIDES = "overrides"  # frame.attrs key set by scenarios: {(row, header): Scenarios row}
 MAX_PROFILE_BYTES = 100 * 1024 * 1024
@@ -292,6 +292,13 @@ def check_value(spec: Column | Key, value: object) -> tuple[object, str | None]:
         return None, f"expected {expectation(spec)}, {found}"
     if spec.dtype in ("float", "int") and not _range_ok(float(converted), spec):
         return None, f"out of range: expected {expectation(spec)}"
+    if spec.dtype == "str":
+        controls = control_characters(converted, keep="\n\t")
+        if controls:
+            return None, (
+                f"contains the control character {printable(controls[0], keep='')} "
+                "(terminal escape codes are not allowed in inputs): delete it"
+            )
     if spec.choices is not None and converted not in spec.choices:
         return None, f"expected {expectation(spec)}{_hint(str(converted), list(spec.choices))}"
     return converted, None
@@ -443,6 +450,8 @@ def _check_table(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> pd.DataFram
             typed, problem = check_value(col, value)
             if problem is None and check_ids and col.name in sheet.key:
                 problem = _id_problem(typed)
+            if problem is None and sheet.name == "Scenarios" and col.name == "scenario":
+                problem = scenario_name_problem(typed)
             if problem:
                 message = _set_by(problem, overrides, rows[i], header)
                 out.error(sheet.name, rows[i], header, message, value)
@@ -493,7 +502,25 @@ def _set_by(message: str, overrides: dict, row: int | None, header: str) -> str:
 def _id_problem(value: object) -> str | None:
     text = str(value)
     if any(ch in text for ch in _ID_FORBIDDEN):
-        return "an id cannot contain ',' or '/' (they separate ids in lists and scenario keys)"
+        return (
+            "an id cannot contain ',', '/' or '\\' (they separate ids in lists, scenario keys "
+            "and paths)"
+        )
+    if control_characters(text):
+        return "an id cannot contain control characters (tabs, line breaks, escape codes)"
+    return None
+
+
+def scenario_name_problem(name: str) -> str | None:
+    """Why a scenario name cannot be used (it becomes part of a results folder's name), or
+    None. Refused: '/' or '\\' (a path), a leading '.' ('..' climbs out of results/, '.x' is
+    hidden), control characters."""
+    if "/" in name or "\\" in name:
+        return "a scenario name cannot contain '/' or '\\' (it names a results folder)"
+    if name.startswith("."):
+        return "a scenario name cannot start with '.' (it names a results folder)"
+    if control_characters(name):
+        return "a scenario name cannot contain control characters (tabs, line breaks, escapes)"
     return None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.cli_console import console
+from planner.cli_common import console
 
 
 def _long_folder(root: Path) -> Path:
