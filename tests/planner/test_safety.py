@@ -229,3 +229,20 @@ def test_threads_beyond_four_per_cpu_are_refused_up_front(tmp_path: Path, comman
     assert done.returncode == 2, done.stderr
     assert f"--threads {too_many}" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "results").exists()
+
+
+# --- item 7: no buildable site, unserved demand allowed ----------------------------------------
+
+
+def test_no_site_may_build_it_with_unserved_allowed_writes_a_full_folder(tmp_path: Path):
+    raw, profiles = case_tables(
+        sites=[{"site": "s1", "max_it": 0}], settings={"allow_unserved": True}
+    )
+    case = write_case(raw, profiles, tmp_path / "case.xlsx")
+    result = CliRunner().invoke(app, ["run", str(case), "--out", str(tmp_path / "run"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["unserved_mw"] == pytest.approx(100.0)  # all of the one class's demand
+    routing = (tmp_path / "run" / "routing.csv").read_text(encoding="utf-8").splitlines()
+    assert len(routing) == 1  # the header: no route serves anything
+    assert (tmp_path / "run" / "report.html").is_file()
