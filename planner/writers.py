@@ -398,6 +398,8 @@ def _summary(solved: Solved) -> dict:
 
         summary["redispatch"] = total_figures(solved.redispatch)
     summary["inputs_sha256"] = solved.case.fingerprint()
+    # the input warnings (implausible values, unreachable demand …), listed by the report
+    summary["input_warnings"] = [str(w) for w in solved.case.warnings]
     return summary
 
 
