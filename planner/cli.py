@@ -1,7 +1,9 @@
 """The `dcplan` command line (also `python -m planner`).
 
-Exit codes: 0 solved, 1 infeasible or unbounded (with the explanation), 2 bad input,
-3 solver limit reached without a solution. Errors are printed as messages, never tracebacks.
+Exit codes: 0 solved, 1 infeasible or unbounded (with the explanation), 2 bad input (also a
+bad --out), 3 solver limit reached without a solution, 4 the environment failed (disk full,
+permission denied, out of memory, solver crash; the message names the path or resource),
+130 / 143 interrupted by SIGINT / SIGTERM. Errors are printed as messages, never tracebacks.
 """
 
 from __future__ import annotations
@@ -9,16 +11,22 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from planner.cli_common import (
+    EXIT_ENVIRONMENT,
+    install_signal_handlers,
+    interrupted_code,
+    signal_name,
+    threads_problem,
+)
+from planner.cli_common import console as console_for
 from planner.inputs.errors import InputError, InputErrors
 from planner.inputs.tables import CaseReadError
 
@@ -27,11 +35,11 @@ app = typer.Typer(
     no_args_is_help=True,
     help="dcplan: plan green data centres for East Data, West Computing.",
 )
-console = Console(stderr=True)
-out = Console()
+console = console_for(stderr=True)
+out = console_for()
 
 DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
-EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_LIMIT = 0, 1, 2, 3  # 4: EXIT_ENVIRONMENT
 STATUS_MESSAGES = {
     "unbounded": "the cost can fall without limit: a negative cost or subsidy without a cap "
     "(check negative prices, voucher budgets and capacity limits left blank)",
@@ -77,6 +85,16 @@ def _fail_input(exc: Exception, as_json: bool) -> None:
         else:
             console.print(f"[red]error:[/] {escape(text)}")
     raise typer.Exit(EXIT_INPUT)
+
+
+def _fail_environment(exc: BaseException, as_json: bool) -> None:
+    """Print an environment failure (disk, permission, memory, solver) and exit 4."""
+    text = str(exc)
+    if as_json:
+        out.print_json(json.dumps({"error": text, "kind": "environment"}))
+    else:
+        console.print(f"[red]error (environment):[/] {escape(text)}")
+    raise typer.Exit(EXIT_ENVIRONMENT)
 
 
 def _summary_table(summary: dict) -> Table:
@@ -140,15 +158,19 @@ def run(
     ] = False,
 ) -> None:
     """Solve a case and write a results folder with report.html."""
-    from planner.run import RunOptions
+    from planner.run import EnvironmentFailure, RunOptions, environment_failure
     from planner.run import run as run_case
     from planner.timeseries import parse_time_option
+    from planner.writers import OutputError
 
     if time is not None:
         try:
             parse_time_option(time)
         except ValueError as exc:
             _fail_input(exc, as_json)
+    problem = threads_problem(threads)
+    if problem:
+        _fail_input(ValueError(problem), as_json)
     options = RunOptions(
         scenario=scenario,
         time=time,
@@ -170,13 +192,19 @@ def run(
             record = run_case(
                 case, options, out_dir, overwrite, on_phase, command=" ".join(sys.argv)
             )
-    except (InputErrors, CaseReadError, OSError) as exc:  # OSError: e.g. --out not writable
+    except (InputErrors, CaseReadError, OutputError, FileExistsError) as exc:
         _fail_input(exc, as_json)
-    except KeyboardInterrupt:
-        # a second Ctrl-C (or one HiGHS re-delivers) must not turn the exit into a traceback
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        console.print("[yellow]interrupted:[/] no results folder was written")
-        raise typer.Exit(130) from None
+    except (OSError, MemoryError, EnvironmentFailure) as exc:
+        failure = environment_failure(exc)
+        if failure is None:  # a path given wrong (no such folder, not a folder)
+            _fail_input(exc, as_json)
+        _fail_environment(failure, as_json)
+    except KeyboardInterrupt as exc:
+        code = interrupted_code(exc)
+        console.print(
+            f"[yellow]interrupted ({signal_name(exc)}):[/] no half-written results folder is left"
+        )
+        raise typer.Exit(code) from None
     summary = json.loads((record.folder / "summary.json").read_text(encoding="utf-8"))
     manifest = json.loads((record.folder / "manifest.json").read_text(encoding="utf-8"))
     code = record.exit_code
@@ -356,6 +384,10 @@ def main() -> None:
     """Entry point of the `dcplan` command."""
     global _OWN_PROCESS
     _OWN_PROCESS = True
+    install_signal_handlers()
+    if not (sys.stdout.isatty() and sys.stderr.isatty()):
+        # click's plain usage errors: typer's rich panels are cut at 80 columns in a pipe
+        app.rich_markup_mode = None
     app()
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from planner.cli_common import console as console_for
+
 EXIT_INPUT = 2
-_console = Console(stderr=True)
-_out = Console()
+_console = console_for(stderr=True)
+_out = console_for()
 
 
 def _fail(message: str) -> None:

@@ -20,12 +20,13 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from planner.cli_common import console as console_for
+
 EXIT_INPUT = 2
-_console = Console(stderr=True, soft_wrap=True)
-_out = Console(soft_wrap=True)
+_console = console_for(stderr=True)
+_out = console_for()
 
 app = typer.Typer(
     no_args_is_help=True,

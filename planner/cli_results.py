@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
+
+from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
-console = Console(stderr=True)
-out = Console()
+console = console_for(stderr=True)
+out = console_for()
 
 
 def compare(
@@ -32,6 +34,7 @@ def compare(
 ) -> None:
     """Compare runs: headline deltas, capacity, routing and inputs → comparison.html/.xlsx."""
     from planner.compare import CompareError, compare, headline_deltas, write_compared
+    from planner.writers import OutputError
 
     try:
         comparison = compare(run_dirs, label or [])
@@ -41,13 +44,13 @@ def compare(
             out.print_json(json.dumps({"error": exc.problems}))
         else:
             for problem in exc.problems:
-                console.print(f"[red]error:[/] {problem}")
+                console.print(f"[red]error:[/] {escape(str(problem))}")
         raise typer.Exit(EXIT_INPUT) from None
-    except FileExistsError as exc:
+    except (FileExistsError, OutputError) as exc:
         if as_json:
             out.print_json(json.dumps({"error": [str(exc)]}))
         else:
-            console.print(f"[red]error:[/] {exc}")
+            console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_INPUT) from None
     files = {"html": str(folder / "comparison.html"), "xlsx": str(folder / "comparison.xlsx")}
     deltas = headline_deltas(comparison)
@@ -62,7 +65,6 @@ def compare(
 
 def _print_deltas(labels: list[str], deltas: list[dict]) -> None:
     """The headline figures that changed, against the first run, coloured by meaning."""
-    from rich.markup import escape
     from rich.table import Table
 
     from planner.compare import delta_text, headline_decimals

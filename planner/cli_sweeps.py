@@ -15,25 +15,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from planner.cli_common import EXIT_ENVIRONMENT, interrupted_code, signal_name, threads_problem
+from planner.cli_common import console as console_for
+
 EXIT_INPUT = 2
-_console = Console(stderr=True)
-_out = Console()
+_console = console_for(stderr=True)
+_out = console_for()
 
 DEFAULT_CASE = Path("inputs/china_east_west.xlsx")
 
 
-def _fail(lines: list[str], as_json: bool = False) -> None:
+def _fail(lines: list[str], as_json: bool = False, code: int = EXIT_INPUT) -> None:
     if as_json:
         _out.print_json(json.dumps({"errors": lines}))
     else:
         for line in lines:
             _console.print(f"[red]error:[/] {escape(line)}")
-    raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(code)
 
 
 def _input_problem_lines(exc: Exception) -> list[str]:
@@ -120,6 +122,8 @@ def sweep(
     from planner.params import ParameterError
     from planner.sweep import SweepInputError, SweepOptions, run_sweep
 
+    if threads_problem(threads):
+        _fail([threads_problem(threads)], as_json)
     logging.basicConfig(level=logging.WARNING)
     options = SweepOptions(
         scenario=scenario,
@@ -164,18 +168,25 @@ def sweep(
         if progress is not None:
             progress.stop()
         _fail(_input_problem_lines(exc), as_json)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, MemoryError) as exc:
         if progress is not None:
             progress.stop()
+        from planner.run import environment_failure
+
+        failure = environment_failure(exc)
+        if failure is not None:
+            _fail([str(failure)], as_json, EXIT_ENVIRONMENT)
         where = f"scheduler {scheduler}" if scheduler else "the worker processes"
         _fail([f"cannot run the sweep on {where}: {exc}"], as_json)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress is not None:
             progress.stop()
+        code = interrupted_code(exc)
         _console.print(
-            "[yellow]interrupted:[/] finished points are kept; run the same command to resume"
+            f"[yellow]interrupted ({signal_name(exc)}):[/] finished points are kept; run the "
+            "same command to resume"
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(code) from None
     if progress is not None:
         progress.stop()
     table = report.table
@@ -267,6 +278,8 @@ def pareto(
         secondary = parse_objectives(objectives)
         if points < 2:
             raise ValueError(f"--points must be at least 2, not {points}")
+        if threads_problem(threads):
+            raise ValueError(threads_problem(threads))
     except ValueError as exc:
         _fail([str(exc)], as_json)
     options = ParetoOptions(
@@ -300,11 +313,21 @@ def pareto(
         if progress is not None:
             progress.stop()
         _fail(_input_problem_lines(exc), as_json)
-    except KeyboardInterrupt:
+    except (OSError, MemoryError) as exc:
         if progress is not None:
             progress.stop()
-        _console.print("[yellow]interrupted[/]")
-        raise typer.Exit(130) from None
+        from planner.run import environment_failure
+
+        failure = environment_failure(exc)
+        if failure is None:
+            _fail([str(exc)], as_json)
+        _fail([str(failure)], as_json, EXIT_ENVIRONMENT)
+    except KeyboardInterrupt as exc:
+        if progress is not None:
+            progress.stop()
+        code = interrupted_code(exc)
+        _console.print(f"[yellow]interrupted ({signal_name(exc)})[/]")
+        raise typer.Exit(code) from None
     if progress is not None:
         progress.stop()
     table = report.table

@@ -16,7 +16,6 @@ comparison.xlsx into `out` (default `results/compare-<UTC timestamp>/`), atomica
 from __future__ import annotations
 
 import math
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -670,20 +669,16 @@ def write_compared(
     comparison: Comparison, out: Path | None = None, overwrite: bool = False
 ) -> Path:
     """Write comparison.html and comparison.xlsx of a `compare` result (see write_comparison)."""
+    from planner.writers import check_target, replace_folder, reserve_target
+
+    folders = [run.folder for run in comparison.runs]
     target = Path(out) if out is not None else default_out_dir()
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists; use --overwrite to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f"{TEMP_PREFIX}{target.name}-{os.getpid()}"
-    if temp.exists():
-        shutil.rmtree(temp)
-    temp.mkdir()
+    check_target(target, overwrite, inputs=folders)  # only a dcplan folder is replaced
+    temp = reserve_target(target)
     try:
         (temp / "comparison.html").write_text(render_comparison(comparison), encoding="utf-8")
         write_workbook(temp / "comparison.xlsx", comparison.sheets())
-        if target.exists():
-            shutil.rmtree(target)
-        temp.rename(target)
+        replace_folder(temp, target, overwrite)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise

@@ -344,8 +344,11 @@ def run_pareto(
 def _default_dir(case: Case, options: ParetoOptions, root: Path = Path("results")) -> Path:
     from datetime import UTC, datetime
 
+    from planner.writers import safe_name
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return root / f"{case.name}-{case.scenario}-pareto-{options.secondary}-{stamp}"
+    name = f"{safe_name(case.name)}-{safe_name(case.scenario, 'baseline')}"
+    return root / f"{name}-pareto-{options.secondary}-{stamp}"
 
 
 def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:

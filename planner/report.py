@@ -736,6 +736,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "unserved": html_table(unserved) if not unserved.empty else None,
         "full_year": full_year_section(run),
         "assumptions": assumptions,
+        "input_warnings": s.get("input_warnings") or [],
         "flag_counts": flag_counts,
         "manifest": manifest_section(run),
         "explanation": s.get("explanation"),

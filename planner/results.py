@@ -45,8 +45,13 @@ class Results:
 def _values(var, names: list[str]) -> pd.Series:
     """Var values as a Series with a MultiIndex (or plain index) named `names`."""
     data = var.extract_values()
-    if not data:
-        return pd.Series(dtype=float)
+    if not data:  # e.g. no admissible route: still indexed by `names`, so joins work
+        index = (
+            pd.MultiIndex.from_arrays([[] for _ in names], names=names)
+            if len(names) > 1
+            else pd.Index([], name=names[0])
+        )
+        return pd.Series([], index=index, dtype=float)
     index = (
         pd.MultiIndex.from_tuples(list(data), names=names)
         if len(names) > 1

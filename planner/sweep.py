@@ -537,7 +537,9 @@ def default_sweep_dir(
     """results/<case>-<scenario>-sweep-<hash of the sweep's points and options>: the same
     command finds the same folder, so running it again resumes."""
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    return root / f"{name}-{scenario or 'baseline'}-sweep-{digest[:10]}"
+    from planner.writers import safe_name
+
+    return root / f"{safe_name(name)}-{safe_name(scenario or 'baseline')}-sweep-{digest[:10]}"
 
 
 def _spec(axes: Sequence[Axis], zipped: bool, options: SweepOptions) -> dict:

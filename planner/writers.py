@@ -7,14 +7,17 @@ Writers take DataFrames and plain dicts; they never touch Pyomo objects.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
 import platform
 import shutil
+import signal
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +36,193 @@ MANIFEST = "manifest.json"
 TEMP_PREFIX = ".incomplete-"
 TABLE_FILES = ("sites", "routing", "hourly", "costs", "duals")
 FLOAT_FORMAT = "%.10g"
+# a folder holding any of these was written by dcplan (results, sweep, Pareto, comparison):
+# the only kind of folder --overwrite may replace
+DCPLAN_MARKERS = (MANIFEST, "sweep.json", "pareto.csv", "comparison.xlsx")
+
+
+class OutputError(Exception):
+    """The output location cannot take a results folder (bad input: exit code 2)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by a signal (SIGINT or SIGTERM); exit code 128 + the signal number."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+# Signals that arrive while a finished folder is being renamed into place wait until the
+# rename is done (see `raise_or_defer`): the target path is never left without a folder.
+_COMMITTING = False
+_DEFERRED: list[int] = []
+
+
+def raise_or_defer(signum: int, frame: object = None) -> None:
+    """Signal handler of the dcplan process for SIGINT and SIGTERM: raise Interrupted, or,
+    while a folder is being renamed into place, remember the signal and raise right after."""
+    if _COMMITTING:
+        _DEFERRED.append(signum)
+        return
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _commit() -> Iterator[None]:
+    global _COMMITTING
+    _COMMITTING = True
+    try:
+        yield
+    finally:
+        _COMMITTING = False
+    if _DEFERRED:
+        raise Interrupted(_DEFERRED.pop())
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def _temp_owner(name: str) -> tuple[str, int] | None:
+    """(target name, pid) of a temporary folder name '.incomplete-[old-]<target>-<pid>'."""
+    body, _, pid = name[len(TEMP_PREFIX) :].rpartition("-")
+    if not name.startswith(TEMP_PREFIX) or not pid.isdigit() or not body:
+        return None
+    return body, int(pid)
+
+
+def clean_stale(parent: Path) -> list[Path]:
+    """Remove the temporary folders that dead dcplan processes left in `parent` (killed
+    with SIGKILL, power cut). A replaced folder set aside ('.incomplete-old-<name>-<pid>')
+    whose new folder never arrived is renamed back to <name> instead. Folders of live
+    processes are left alone. Returns the paths removed or restored."""
+    done: list[Path] = []
+    try:
+        entries = list(Path(parent).iterdir())
+    except OSError:
+        return done
+    for entry in entries:
+        owner = _temp_owner(entry.name)
+        if owner is None or owner[1] == os.getpid() or _pid_alive(owner[1]):
+            continue
+        if entry.is_symlink() or not entry.is_dir():
+            continue
+        name = owner[0]
+        if name.startswith("old-"):
+            original = entry.parent / name[len("old-") :]
+            if not original.exists() and not original.is_symlink():
+                entry.rename(original)
+                done.append(original)
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        done.append(entry)
+    return done
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_target(target: Path, overwrite: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output location before any work is done (raises OutputError, or
+    FileExistsError when it exists and `overwrite` is False).
+
+    --overwrite replaces only a folder dcplan wrote (one holding a DCPLAN_MARKERS file); a
+    plain file, a symbolic link, any other folder, and a folder that holds one of `inputs`
+    (the case, its profiles) are refused. No input may lie inside the target either."""
+    target = Path(target)
+    for item in inputs:
+        if _inside(Path(item), target):
+            raise OutputError(f"{target}: holds the input {item}; write the results somewhere else")
+    if target.is_symlink():
+        raise OutputError(f"{target} is a symbolic link; give a folder path that is not one")
+    if not target.exists():
+        for ancestor in target.parents:
+            if ancestor.exists():
+                if not ancestor.is_dir():
+                    raise OutputError(f"{ancestor} is a file, not a folder: cannot write into it")
+                break
+        return
+    if not overwrite:
+        raise FileExistsError(f"{target} exists; use --overwrite to replace it")
+    if not target.is_dir():
+        raise OutputError(
+            f"{target} is a file, not a results folder: --overwrite replaces only folders "
+            "dcplan wrote"
+        )
+    if not any((target / marker).is_file() for marker in DCPLAN_MARKERS):
+        raise OutputError(
+            f"{target} is not a folder dcplan wrote (no {MANIFEST}): --overwrite replaces only "
+            "results, sweep and comparison folders; choose another --out"
+        )
+
+
+def reserve_target(target: Path) -> Path:
+    """Create the temporary folder a run writes into, beside `target` (its parents are
+    created): proves the location writable before a long solve, and removes the temporary
+    folders of dead runs in the same parent. Raises OSError (e.g. EACCES, EROFS, ENOSPC)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(target.parent)
+    temp = target.parent / f"{TEMP_PREFIX}{target.name}-{os.getpid()}"
+    if temp.exists():
+        shutil.rmtree(temp)
+    temp.mkdir()
+    return temp
+
+
+def replace_folder(temp: Path, target: Path, overwrite: bool) -> None:
+    """Rename the complete folder `temp` to `target`. An existing target (a dcplan folder,
+    see check_target) is first set aside as '.incomplete-old-<name>-<pid>' and removed after;
+    signals wait until both renames are done, and a run killed between them leaves a state
+    `clean_stale` restores."""
+    if target.exists() or target.is_symlink():
+        if not overwrite:
+            raise FileExistsError(f"{target} exists; use --overwrite to replace it")
+        check_target(target, overwrite)
+        old = target.parent / f"{TEMP_PREFIX}old-{target.name}-{os.getpid()}"
+        try:
+            with _commit():
+                target.rename(old)
+                try:
+                    temp.rename(target)
+                except OSError:
+                    old.rename(target)  # the previous folder goes back: nothing is lost
+                    raise
+        finally:
+            if target.is_dir() and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    else:
+        with _commit():
+            temp.rename(target)
+
+
+SAFE_NAME_LENGTH = 80  # characters of a case or scenario id kept in a folder name
+
+
+def safe_name(text: object, fallback: str = "case") -> str:
+    """`text` as one safe folder-name part: letters (any script), digits, '-', '_' and '.'
+    kept, anything else (path separators, spaces, control characters) made '_', no leading
+    '.', at most SAFE_NAME_LENGTH characters; `fallback` when nothing is left. Whatever the
+    input, the result names a child of the folder it is joined to."""
+    kept = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(text))
+    kept = kept.lstrip(".")[:SAFE_NAME_LENGTH].rstrip(".")
+    return kept or fallback
 
 
 def timestamped_dir(root: Path, prefix: str) -> Path:
@@ -48,7 +238,12 @@ def timestamped_dir(root: Path, prefix: str) -> Path:
 
 def default_run_dir(case: Case, root: Path = RESULTS_DIR) -> Path:
     """results/<case>-<scenario>-<timestamp> (UTC, to the second; a suffix if taken)."""
-    return timestamped_dir(root, f"{case.name}-{case.scenario}")
+    return run_dir_for(case.name, case.scenario, root)
+
+
+def run_dir_for(name: str, scenario: str | None, root: Path = RESULTS_DIR) -> Path:
+    """results/<case>-<scenario>-<timestamp> from sanitised ids (see `safe_name`)."""
+    return timestamped_dir(root, f"{safe_name(name)}-{safe_name(scenario or 'baseline')}")
 
 
 def sha256_file(path: Path) -> str:
@@ -136,16 +331,17 @@ def write_run(
     command: str = "",
     case_path: Path | None = None,
     started: float | None = None,
+    temp: Path | None = None,
 ) -> Path:
-    """Write every output of a run into `target` atomically and return it."""
+    """Write every output of a run into `target` atomically and return it. `temp`: the
+    folder `reserve_target` made for it (made here when None)."""
     from planner.report import write_report
 
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f"{TEMP_PREFIX}{target.name}-{os.getpid()}"
-    if temp.exists():
-        shutil.rmtree(temp)
-    temp.mkdir()
+    if target.exists() or target.is_symlink():
+        check_target(target, overwrite)
+    if temp is None:
+        temp = reserve_target(target)
     try:
         write_start = time.perf_counter()
         copy_inputs(solved.case, temp)
@@ -168,15 +364,7 @@ def write_run(
         # the report shows the manifest (versions, times, status), so it comes last; it is
         # not hashed because `dcplan report` may rebuild it
         write_report(temp)
-        if target.exists():
-            if not overwrite:
-                raise FileExistsError(f"{target} exists; use --overwrite to replace it")
-            old = target.parent / f"{TEMP_PREFIX}old-{target.name}-{os.getpid()}"
-            target.rename(old)
-            temp.rename(target)
-            shutil.rmtree(old)
-        else:
-            temp.rename(target)
+        replace_folder(temp, target, overwrite)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -210,6 +398,8 @@ def _summary(solved: Solved) -> dict:
 
         summary["redispatch"] = total_figures(solved.redispatch)
     summary["inputs_sha256"] = solved.case.fingerprint()
+    # the input warnings (implausible values, unreachable demand …), listed by the report
+    summary["input_warnings"] = [str(w) for w in solved.case.warnings]
     return summary
 
 

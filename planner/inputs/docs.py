@@ -19,7 +19,7 @@ from planner.inputs.schema import (
     Sheet,
     expectation,
 )
-from planner.inputs.validate import PROFILE_RANGES
+from planner.inputs.validate import PROFILE_PLAUSIBLE_MEAN, PROFILE_RANGES
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "inputs.md"
 
@@ -35,7 +35,15 @@ example row and a README sheet made from this reference.
   unit. The label is matched without regard to case; the unit must be exactly the one below
   (a workbook in other units is refused rather than misread). Scenarios and Sources name
   columns by their internal name (`max_it_mw`).
-- Ids are text, unique within their sheet, and cannot contain `,` or `/`.
+- Ids are text, unique within their sheet, and cannot contain `,`, `/`, `\\` or control
+  characters. A scenario name (it becomes part of a results folder's name) cannot contain
+  `/` or `\\`, start with `.`, or hold control characters. No text cell may hold control
+  characters other than tab and line break (terminal escape sequences are refused).
+- Every number has a hard range (column "value": outside it is an error) and a plausible range
+  (column "plausible"): outside it, `validate` and `run` warn (often a unit slip, such as a
+  price in yuan/MWh where yuan/kWh is asked) and the run goes on with the value as given; the
+  report lists these warnings under Assumptions. Physically impossible values are errors
+  (a fibre signal faster than light, 299.79 km/ms).
 - A blank cell in an optional column takes the default shown; a blank cell in a required
   column is an error. Booleans are `true`/`false` (also yes/no, 1/0).
 - Formulas are read as the value Excel saved with them; a formula without a saved value or a
@@ -86,6 +94,16 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _plausible(spec) -> str:
+    """The plausible range of a number column or key in words ('0.2 to 1.5'), '' if none."""
+    if spec.plausible is None:
+        return ""
+    low, high = spec.plausible
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}"
+    return f">= {low:g}" if low is not None else f"<= {high:g}"
+
+
 def _optional(column: Column) -> str:
     default = _text(column.default)
     return f"no (blank = {default})" if default else "no"
@@ -108,6 +126,7 @@ def column_rows(sheet: Sheet) -> list[dict[str, str]]:
                 "name": k.name,
                 "unit": k.unit,
                 "expected": expectation(k),
+                "plausible": _plausible(k),
                 "default": _text(k.default) or "blank (off)",
                 "description": k.doc,
             }
@@ -121,6 +140,7 @@ def column_rows(sheet: Sheet) -> list[dict[str, str]]:
                 "header": c.header,
                 "name": c.name + key,
                 "expected": expectation(c),
+                "plausible": _plausible(c),
                 "required": "yes" if c.required else _optional(c),
                 "example": _text(c.example),
                 "reference": _reference(c),
@@ -177,6 +197,7 @@ def generate() -> str:
                     ("name", "key"),
                     ("unit", "unit"),
                     ("expected", "value"),
+                    ("plausible", "plausible"),
                     ("default", "default"),
                     ("description", "meaning"),
                 ],
@@ -191,6 +212,7 @@ def generate() -> str:
                     ("header", "header"),
                     ("name", "internal name"),
                     ("expected", "value"),
+                    ("plausible", "plausible"),
                     ("required", "required"),
                     ("reference", "refers to"),
                     ("example", "example"),
@@ -202,7 +224,9 @@ def generate() -> str:
             for name in PROFILE_NAMES:
                 low, high = PROFILE_RANGES[name]
                 span = f"[{low:g}, {high:g}]" if high is not None else f">= {low:g}"
-                lines.append(f"- `{name}`: values {span}")
+                mean = PROFILE_PLAUSIBLE_MEAN.get(name)
+                plausible = f"; plausible annual mean {mean[0]:g} to {mean[1]:g}" if mean else ""
+                lines.append(f"- `{name}`: values {span}{plausible}")
             lines.append("- `demand` is needed only when a class has a shape other than `flat`.")
         lines.append("")
     lines += ["## Checks", "", CHECKS]

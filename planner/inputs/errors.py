@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# bidirectional overrides reorder what a terminal shows; like escape sequences they are shown
+# escaped, never passed to the terminal
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def control_characters(text: str, keep: str = "") -> list[str]:
+    """The control characters of `text` (ANSI/OSC escapes, BEL, C1 codes, bidi overrides),
+    except those in `keep` (e.g. "\\n\\t" for free text)."""
+    return [
+        ch
+        for ch in text
+        if ch not in keep and (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS)
+    ]
+
+
+def printable(text: str, keep: str = "\n") -> str:
+    """`text` with every control character (but those in `keep`) written as an escape such
+    as \\x1b or \\u202e, so that it reaches a terminal or log as visible text."""
+    if not control_characters(text, keep):
+        return text
+    out = []
+    for ch in text:
+        if ch in keep or not (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS):
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -20,6 +51,15 @@ class InputError:
     message: str
     value: object = None
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # input text must not reach a terminal raw: control characters are shown escaped
+        for name in ("sheet", "column", "message"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, printable(text))
+        if isinstance(self.value, str):
+            object.__setattr__(self, "value", printable(self.value, keep=""))
 
     def where(self) -> str:
         """'sheet Sites, row 5, column 'lat [deg]'' (a profile file is named as 'file …')."""

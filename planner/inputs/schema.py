@@ -24,7 +24,10 @@ class Column:
     name: internal name (snake case, unit in words). label: header text before the unit.
     unit: unit shown in brackets in the header ('' for none). ref: 'Sheet' whose key this
     column must name (or 'Sheet:kind=value' to restrict to rows of one kind). list_ref: the cell
-    holds a comma-separated list of ids of that sheet.
+    holds a comma-separated list of ids of that sheet. min/max: the hard validity range (outside
+    it: an error). plausible: (low, high) of values a real case holds, in the column's unit
+    (None: open end); outside it `validate` and `run` warn (a unit slip such as yuan/MWh for
+    yuan/kWh) and the report lists the warning under Assumptions.
     """
 
     name: str
@@ -35,6 +38,7 @@ class Column:
     min: float | None = None
     max: float | None = None
     min_exclusive: bool = False
+    plausible: tuple[float | None, float | None] | None = None
     choices: tuple[str, ...] | None = None
     ref: str | None = None
     list_ref: str | None = None
@@ -49,7 +53,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Key:
-    """One key of a key-value sheet (Settings, Policy). Blank value means `default`."""
+    """One key of a key-value sheet (Settings, Policy). Blank value means `default`.
+    min/max and plausible as for `Column`."""
 
     name: str
     unit: str = ""
@@ -58,6 +63,7 @@ class Key:
     min: float | None = None
     max: float | None = None
     min_exclusive: bool = False
+    plausible: tuple[float | None, float | None] | None = None
     choices: tuple[str, ...] | None = None
     doc: str = ""
 
@@ -86,20 +92,37 @@ KEYVALUE_COLUMNS = ("key", "value", "unit", "note")
 COOLING_KIND = "facility"
 PROFILE_NAMES = ("temperature", "pv", "wind", "price", "demand")
 HOURS_PER_YEAR = 8760
+SPEED_OF_LIGHT_KM_PER_MS = 299.792458  # in vacuum: no signal in fibre is faster
 
 SETTINGS = Sheet(
     "Settings",
     "keyvalue",
     "Model-wide settings: finance, prices, network formula, battery, options.",
     keys=(
-        Key("discount_rate", "share", default=0.07, min=0, max=1, doc="Real discount rate."),
-        Key("carbon_price", "yuan/t", default=95.0, min=0, doc="Price on grid CO2 emissions."),
+        Key(
+            "discount_rate",
+            "share",
+            default=0.07,
+            min=0,
+            max=1,
+            doc="Real discount rate.",
+            plausible=(0, 0.25),
+        ),
+        Key(
+            "carbon_price",
+            "yuan/t",
+            default=95.0,
+            min=0,
+            doc="Price on grid CO2 emissions.",
+            plausible=(0, 2000),
+        ),
         Key(
             "unserved_penalty",
             "yuan/MWh",
             default=100_000.0,
             min=0,
             doc="Cost of each MWh of IT demand not served (only with allow_unserved).",
+            plausible=(1000, 10000000.0),
         ),
         Key(
             "allow_unserved",
@@ -116,6 +139,7 @@ SETTINGS = Sheet(
             max=1,
             min_exclusive=True,
             doc="Share of installed IT capacity usable in any hour (redundancy, headroom).",
+            plausible=(0.5, 1),
         ),
         Key(
             "battery_round_trip_efficiency",
@@ -125,6 +149,7 @@ SETTINGS = Sheet(
             max=1,
             min_exclusive=True,
             doc="Split evenly (square root) into charge and discharge.",
+            plausible=(0.6, 1),
         ),
         Key(
             "battery_wear_cost",
@@ -132,23 +157,41 @@ SETTINGS = Sheet(
             default=30.0,
             min=0,
             doc="Wear cost per MWh discharged.",
+            plausible=(0, 1000),
         ),
-        Key("rtt_route_factor", "-", default=1.4, min=1, doc="Fibre route length / great circle."),
+        Key(
+            "rtt_route_factor",
+            "-",
+            default=1.4,
+            min=1,
+            doc="Fibre route length / great circle.",
+            plausible=(1, 3),
+        ),
         Key(
             "fibre_speed",
             "km/ms",
             default=200.0,
             min=0,
+            max=SPEED_OF_LIGHT_KM_PER_MS,
             min_exclusive=True,
             doc="Signal speed in fibre.",
+            plausible=(150, 250),
         ),
-        Key("rtt_equipment", "ms", default=2.0, min=0, doc="Fixed equipment delay per round trip."),
+        Key(
+            "rtt_equipment",
+            "ms",
+            default=2.0,
+            min=0,
+            doc="Fixed equipment delay per round trip.",
+            plausible=(0, 50),
+        ),
         Key(
             "bandwidth_cost",
             "M yuan/(Gbps*yr*100 km)",
             default=0.05,
             min=0,
             doc="Long-haul bandwidth cost per Gbps-year per 100 km of route.",
+            plausible=(0, 10),
         ),
         Key(
             "tou_energy_share",
@@ -157,6 +200,7 @@ SETTINGS = Sheet(
             min=0,
             max=1,
             doc="Share of the grid tariff that follows the time-of-use multiplier.",
+            plausible=(0.2, 1),
         ),
         Key(
             "time",
@@ -172,6 +216,7 @@ SETTINGS = Sheet(
             min=0,
             min_exclusive=True,
             doc="IT module size in MILP mode.",
+            plausible=(1, 500),
         ),
         Key(
             "year",
@@ -181,6 +226,7 @@ SETTINGS = Sheet(
             min=1900,
             max=2100,
             doc="Calendar year of the hourly profiles (8760 h).",
+            plausible=(2000, 2070),
         ),
     ),
 )
@@ -190,7 +236,14 @@ POLICY = Sheet(
     "keyvalue",
     "Policy caps and targets; a blank value switches the policy off.",
     keys=(
-        Key("carbon_cap", "t/yr", default=None, min=0, doc="Cap on total grid emissions."),
+        Key(
+            "carbon_cap",
+            "t/yr",
+            default=None,
+            min=0,
+            doc="Cap on total grid emissions.",
+            plausible=(0, 500000000.0),
+        ),
         Key(
             "green_share_min",
             "share",
@@ -198,6 +251,7 @@ POLICY = Sheet(
             min=0,
             max=1,
             doc="Minimum share of facility energy from own PV/wind (plus GEC).",
+            plausible=(0, 1),
         ),
         Key(
             "green_share_scope",
@@ -214,6 +268,7 @@ POLICY = Sheet(
             min=0,
             max=1,
             doc="Minimum annual IT energy / (8760 h x installed IT capacity), per site.",
+            plausible=(0, 1),
         ),
         Key(
             "gec_price",
@@ -221,6 +276,7 @@ POLICY = Sheet(
             default=None,
             min=0,
             doc="Green electricity certificate price; blank = certificates not available.",
+            plausible=(0, 300),
         ),
     ),
 )
@@ -249,6 +305,7 @@ REGIONS = Sheet(
             max=90,
             example=31.2,
             doc="Latitude of the region's centroid (north positive).",
+            plausible=(15, 55),
         ),
         Column(
             "lon",
@@ -258,6 +315,7 @@ REGIONS = Sheet(
             max=180,
             example=121.5,
             doc="Longitude of the region's centroid (east positive).",
+            plausible=(70, 140),
         ),
     ),
 )
@@ -305,14 +363,52 @@ SITES = Sheet(
             doc="east, west or central: used in summaries (share of compute served in the west).",
         ),
         Column(
-            "lat", "lat", "deg", min=-90, max=90, example=37.5, doc="Latitude (north positive)."
+            "lat",
+            "lat",
+            "deg",
+            min=-90,
+            max=90,
+            example=37.5,
+            doc="Latitude (north positive).",
+            plausible=(15, 55),
         ),
         Column(
-            "lon", "lon", "deg", min=-180, max=180, example=105.2, doc="Longitude (east positive)."
+            "lon",
+            "lon",
+            "deg",
+            min=-180,
+            max=180,
+            example=105.2,
+            doc="Longitude (east positive).",
+            plausible=(70, 140),
         ),
-        Column("max_it_mw", "max_it", "MW", min=0, doc="Buildable IT capacity.", example=1500),
-        Column("grid_max_mw", "grid_max", "MW", min=0, doc="Grid connection limit.", example=2400),
-        Column("pue_cap", "pue_cap", "-", min=1, doc="Annual PUE cap.", example=1.2),
+        Column(
+            "max_it_mw",
+            "max_it",
+            "MW",
+            min=0,
+            doc="Buildable IT capacity.",
+            example=1500,
+            plausible=(0, 10000),
+        ),
+        Column(
+            "grid_max_mw",
+            "grid_max",
+            "MW",
+            min=0,
+            doc="Grid connection limit.",
+            example=2400,
+            plausible=(0, 50000),
+        ),
+        Column(
+            "pue_cap",
+            "pue_cap",
+            "-",
+            min=1,
+            doc="Annual PUE cap.",
+            example=1.2,
+            plausible=(1.0, 2.0),
+        ),
         Column(
             "water_cap_m3",
             "water_cap",
@@ -321,9 +417,26 @@ SITES = Sheet(
             min=0,
             doc="Annual water cap; blank = no cap.",
             example=None,
+            plausible=(0, 100000000.0),
         ),
-        Column("pv_max_mw", "pv_max", "MW", min=0, doc="PV potential.", example=5000),
-        Column("wind_max_mw", "wind_max", "MW", min=0, doc="Wind potential.", example=5000),
+        Column(
+            "pv_max_mw",
+            "pv_max",
+            "MW",
+            min=0,
+            doc="PV potential.",
+            example=5000,
+            plausible=(0, 100000),
+        ),
+        Column(
+            "wind_max_mw",
+            "wind_max",
+            "MW",
+            min=0,
+            doc="Wind potential.",
+            example=5000,
+            plausible=(0, 100000),
+        ),
         Column(
             "grid_price_yuan_per_kwh",
             "grid_price",
@@ -331,6 +444,7 @@ SITES = Sheet(
             min=0,
             doc="Average grid tariff (time of use applied to its energy share).",
             example=0.36,
+            plausible=(0.2, 1.5),
         ),
         Column(
             "emission_factor_t_per_mwh",
@@ -340,6 +454,7 @@ SITES = Sheet(
             max=2,
             doc="Grid CO2 emission factor.",
             example=0.6187,
+            plausible=(0, 1.2),
         ),
         Column(
             "open_cost_myuan_per_yr",
@@ -350,6 +465,7 @@ SITES = Sheet(
             default=0.0,
             doc="Annualised fixed cost of opening the site (MILP mode).",
             example=0,
+            plausible=(0, 10000),
         ),
     ),
 )
@@ -376,6 +492,7 @@ CLASSES = Sheet(
             min_exclusive=True,
             doc="Round-trip latency limit; blank = no limit.",
             example=30,
+            plausible=(1, 500),
         ),
         Column(
             "flexibility",
@@ -401,6 +518,7 @@ CLASSES = Sheet(
             min=0,
             doc="Network bandwidth needed per MW of IT served remotely.",
             example=1.0,
+            plausible=(0, 100),
         ),
     ),
 )
@@ -427,7 +545,15 @@ DEMAND = Sheet(
             example="interactive",
             doc="Workload class of the demand.",
         ),
-        Column("demand_mw", "demand", "MW", min=0, example=150, doc="Annual average IT load."),
+        Column(
+            "demand_mw",
+            "demand",
+            "MW",
+            min=0,
+            example=150,
+            doc="Annual average IT load.",
+            plausible=(0, 100000.0),
+        ),
     ),
 )
 
@@ -461,6 +587,7 @@ TECHNOLOGIES = Sheet(
             doc="Investment cost per unit (MW IT for facility, MW for pv/wind/"
             "battery_power, MWh for battery_energy).",
             example=54.0,
+            plausible=(0, 1000),
         ),
         Column(
             "fixed_om_share",
@@ -470,6 +597,7 @@ TECHNOLOGIES = Sheet(
             max=1,
             doc="Fixed O&M per year as share of capex.",
             example=0.02,
+            plausible=(0, 0.2),
         ),
         Column(
             "life_yr",
@@ -479,6 +607,7 @@ TECHNOLOGIES = Sheet(
             min_exclusive=True,
             example=20,
             doc="Economic life for the annuity.",
+            plausible=(1, 60),
         ),
         Column(
             "available",
@@ -516,6 +645,7 @@ COOLING = Sheet(
             max=60,
             example=25,
             doc="Ambient air temperature of the point; distinct per technology.",
+            plausible=(-50, 55),
         ),
         Column(
             "pue",
@@ -525,6 +655,7 @@ COOLING = Sheet(
             max=5,
             example=1.10,
             doc="Power usage effectiveness at that temperature.",
+            plausible=(1.0, 2.5),
         ),
         Column(
             "wue_l_per_kwh",
@@ -534,6 +665,7 @@ COOLING = Sheet(
             max=20,
             example=0.3,
             doc="Water usage effectiveness at that temperature, per kWh of IT energy.",
+            plausible=(0, 10),
         ),
     ),
 )
@@ -561,7 +693,16 @@ LINKS = Sheet(
             example="zhongwei",
             doc="Site end of the link.",
         ),
-        Column("rtt_ms", "rtt", "ms", required=False, min=0, doc="Blank = formula.", example=4.0),
+        Column(
+            "rtt_ms",
+            "rtt",
+            "ms",
+            required=False,
+            min=0,
+            doc="Blank = formula.",
+            example=4.0,
+            plausible=(0, 500),
+        ),
         Column(
             "capacity_gbps",
             "capacity",
@@ -570,6 +711,7 @@ LINKS = Sheet(
             min=0,
             doc="Blank = unlimited.",
             example=None,
+            plausible=(0, 100000.0),
         ),
         Column(
             "cost_myuan_per_gbps_yr",
@@ -579,6 +721,7 @@ LINKS = Sheet(
             min=0,
             doc="Blank = formula from distance.",
             example=None,
+            plausible=(0, 10),
         ),
     ),
 )
@@ -608,6 +751,7 @@ VOUCHERS = Sheet(
             min=0,
             example=50,
             doc="Annual budget of the programme.",
+            plausible=(0, 100000.0),
         ),
         Column(
             "rate_share",
@@ -617,6 +761,7 @@ VOUCHERS = Sheet(
             max=1,
             example=0.2,
             doc="Share of the compute price the voucher pays.",
+            plausible=(0, 1),
         ),
         Column(
             "compute_price_yuan_per_mwh",
@@ -625,6 +770,7 @@ VOUCHERS = Sheet(
             min=0,
             doc="Price of compute services per MWh of IT load.",
             example=20000,
+            plausible=(1000, 200000.0),
         ),
         Column(
             "eligible_sites",

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.inputs.errors import InputError
+from planner.inputs.errors import InputError, control_characters, printable
 from planner.inputs.schema import (
     BY_NAME,
     COOLING_KIND,
@@ -42,7 +42,7 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
-_ID_FORBIDDEN = (",", "/")
+_ID_FORBIDDEN = (",", "/", "\\")
 _ID_SHEETS = ("Regions", "Sites", "Classes", "Technologies", "Vouchers")
 OVERRIDES = "overrides"  # frame.attrs key set by scenarios: {(row, header): Scenarios row}
 MAX_PROFILE_BYTES = 100 * 1024 * 1024
@@ -54,6 +54,13 @@ PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "demand": (0.0, None),
 }
 SHAPE_MEAN_TOLERANCE = 0.01
+# plausible annual means of a site's profile [MW per MW installed, degC]: a wind series in
+# percent divided by 100 twice averages 0.003, a PV series in W/m2 averages 200
+PROFILE_PLAUSIBLE_MEAN: dict[str, tuple[float, float]] = {
+    "pv": (0.03, 0.35),
+    "wind": (0.05, 0.6),
+    "temperature": (-20.0, 35.0),
+}
 PRICE_MEAN_MAX = 5.0  # a time-of-use multiplier averages about 1; 300 is a price in yuan/MWh
 
 
@@ -292,9 +299,40 @@ def check_value(spec: Column | Key, value: object) -> tuple[object, str | None]:
         return None, f"expected {expectation(spec)}, {found}"
     if spec.dtype in ("float", "int") and not _range_ok(float(converted), spec):
         return None, f"out of range: expected {expectation(spec)}"
+    if spec.dtype == "str":
+        controls = control_characters(converted, keep="\n\t")
+        if controls:
+            return None, (
+                f"contains the control character {printable(controls[0], keep='')} "
+                "(terminal escape codes are not allowed in inputs): delete it"
+            )
     if spec.choices is not None and converted not in spec.choices:
         return None, f"expected {expectation(spec)}{_hint(str(converted), list(spec.choices))}"
     return converted, None
+
+
+def implausible(spec: Column | Key, value: object) -> str | None:
+    """Why a valid number is doubtful (outside the schema's plausible range), or None. The
+    message gives the range and, for a value 1000 times too large or small, the unit slip."""
+    if spec.plausible is None or spec.dtype not in ("float", "int") or value is None:
+        return None
+    low, high = spec.plausible
+    number = float(value)
+    if (low is None or number >= low) and (high is None or number <= high):
+        return None
+    unit = spec.unit if spec.unit not in ("", "-") else ""
+    if low is not None and high is not None:
+        span = f"{low:g} to {high:g}"
+    else:
+        span = f"at least {low:g}" if low is not None else f"at most {high:g}"
+    message = f"{number:g} {unit}".rstrip() + f" is outside the plausible range ({span} {unit}"
+    message = message.rstrip() + ")"
+    for factor, hint in ((1000.0, "1000 times too large"), (0.001, "1000 times too small")):
+        scaled = number / factor
+        if (low is None or scaled >= low) and (high is None or scaled <= high) and number != 0:
+            message += f": {hint}? check the unit"
+            break
+    return message + "; used as given"
 
 
 def _blank(spec: Column | Key) -> str:
@@ -443,11 +481,23 @@ def _check_table(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> pd.DataFram
             typed, problem = check_value(col, value)
             if problem is None and check_ids and col.name in sheet.key:
                 problem = _id_problem(typed)
+            if problem is None and sheet.name == "Scenarios" and col.name == "scenario":
+                problem = scenario_name_problem(typed)
             if problem:
                 message = _set_by(problem, overrides, rows[i], header)
                 out.error(sheet.name, rows[i], header, message, value)
                 good[i] = False
                 typed = None
+            else:
+                doubt = implausible(col, typed)
+                if doubt:
+                    out.warn(
+                        sheet.name,
+                        rows[i],
+                        header,
+                        _set_by(doubt, overrides, rows[i], header),
+                        value,
+                    )
             typed_values.append(typed)
     out.problems[mark:] = sorted(out.problems[mark:], key=lambda p: p.row or 0)  # stable
     data = {}
@@ -493,7 +543,25 @@ def _set_by(message: str, overrides: dict, row: int | None, header: str) -> str:
 def _id_problem(value: object) -> str | None:
     text = str(value)
     if any(ch in text for ch in _ID_FORBIDDEN):
-        return "an id cannot contain ',' or '/' (they separate ids in lists and scenario keys)"
+        return (
+            "an id cannot contain ',', '/' or '\\' (they separate ids in lists, scenario keys "
+            "and paths)"
+        )
+    if control_characters(text):
+        return "an id cannot contain control characters (tabs, line breaks, escape codes)"
+    return None
+
+
+def scenario_name_problem(name: str) -> str | None:
+    """Why a scenario name cannot be used (it becomes part of a results folder's name), or
+    None. Refused: '/' or '\\' (a path), a leading '.' ('..' climbs out of results/, '.x' is
+    hidden), control characters."""
+    if "/" in name or "\\" in name:
+        return "a scenario name cannot contain '/' or '\\' (it names a results folder)"
+    if name.startswith("."):
+        return "a scenario name cannot start with '.' (it names a results folder)"
+    if control_characters(name):
+        return "a scenario name cannot contain control characters (tabs, line breaks, escapes)"
     return None
 
 
@@ -597,6 +665,15 @@ def _check_keyvalue(sheet: Sheet, frame: pd.DataFrame, out: Checked) -> dict[str
             out.error(sheet.name, row, "value", message, raw)
         else:
             values[key] = value
+            doubt = implausible(spec, value)
+            if doubt:
+                out.warn(
+                    sheet.name,
+                    row,
+                    "value",
+                    _set_by(f"{key}: {doubt}", overrides, row, "value"),
+                    raw,
+                )
     return values
 
 
@@ -911,6 +988,8 @@ def _check_profile_columns(
                 float(series[first]),
             )
             ok = False
+        elif name in PROFILE_PLAUSIBLE_MEAN and _implausible_mean(name, series):
+            out.warn(label, None, col, _implausible_mean(name, series))
         elif name == "price" and series.mean() > PRICE_MEAN_MAX:
             out.warn(
                 label,
@@ -928,6 +1007,20 @@ def _check_profile_columns(
                 "demand x this mean",
             )
     return pd.DataFrame(values, columns=needed) if ok else None
+
+
+def _implausible_mean(name: str, series: np.ndarray) -> str | None:
+    """Why a profile's annual mean is doubtful, or None. An all-zero PV or wind series (no
+    resource at the site) is taken as meant."""
+    low, high = PROFILE_PLAUSIBLE_MEAN[name]
+    mean = float(np.mean(series))
+    if low <= mean <= high or (name != "temperature" and mean == 0):
+        return None
+    what = "degC" if name == "temperature" else "capacity factor"
+    return (
+        f"{name} profile has an annual mean of {mean:.3g} ({what}), outside the plausible "
+        f"range {low:g} to {high:g}: check its unit or scale; used as given"
+    )
 
 
 def _floats(series: pd.Series) -> np.ndarray:

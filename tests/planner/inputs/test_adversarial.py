@@ -259,7 +259,8 @@ def test_negative_solver_options_are_exit_2(tmp_path, option):
     assert not (tmp_path / "out").exists()
 
 
-def test_an_unwritable_results_folder_is_exit_2_with_a_message(tmp_path, monkeypatch):
+def test_an_unwritable_results_folder_is_exit_4_naming_it(tmp_path, monkeypatch):
+    """Permission denied is the environment's failure (exit 4), not bad input (2)."""
     import planner.run
 
     def refuse(*args, **kwargs):
@@ -267,5 +268,5 @@ def test_an_unwritable_results_folder_is_exit_2_with_a_message(tmp_path, monkeyp
 
     monkeypatch.setattr(planner.run, "run", refuse)
     result = _invoke("run", str(tmp_path), "--out", "/readonly/run")
-    assert result.exit_code == 2
-    assert "/readonly/run:Permissiondenied" in "".join(result.output.split())
+    assert result.exit_code == 4
+    assert "/readonly/run: Permission denied" in result.output
