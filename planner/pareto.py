@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.inputs.case import Case, load_case
-from planner.run import RunOptions, Solved
+from planner.pipeline import Pipeline, RunOptions, Solved
 
 NO_CAP = 1e20  # HiGHS reads bounds of 1e20 or more as infinite
 PARETO_CSV = "pareto.csv"
@@ -163,61 +163,39 @@ def pareto_front(
     case: Case, options: ParetoOptions | None = None, on_point: Progress = _silent
 ) -> ParetoResult:
     """Solve the front of `case` (see the module docstring)."""
-    from models.build import BuildOptions, build
-    from planner.prepare import prepare
-    from planner.results import collect
-    from planner.solve import ModelSolver, SolveOptions
-
     options = options or ParetoOptions()
     if options.points < 2:
         raise ValueError(f"--points must be at least 2, not {options.points}")
     objective = OBJECTIVES[options.secondary]
     started = time.perf_counter()
     total = options.points + 1
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 4)
-        clock = now
-
-    data = prepare(case, options.time)
-    lap("prepare")
-    m = build(data, BuildOptions())
-    add_pareto(m, options.secondary)
-    lap("build")
-    solver = ModelSolver(m, SolveOptions(time_limit=options.time_limit, threads=options.threads))
-    solver.load()
-    lap("load")
-    run_options = {**options.run_options().as_dict(), "time": data.time.mode}
+    pipeline = Pipeline(
+        case, options.run_options(), extend=lambda m, _: add_pareto(m, options.secondary)
+    )
+    pipeline.load()
+    m = pipeline.model
     secondary = secondary_expression(m, options.secondary)
 
     def solve(kind: str, cap: float | None, cost_weight: float = 1.0) -> FrontPoint:
         m.pareto_cost_weight.set_value(cost_weight)
         m.pareto_secondary_weight.set_value(1.0 - cost_weight)
         m.pareto_cap.set_value(NO_CAP if cap is None else cap)
-        outcome = solver.solve()
-        lap(f"solve {kind}")
-        results = None
+        with pipeline.timer.phase(f"solve {kind}"):
+            outcome = pipeline.solve()
+            if cost_weight > 0:
+                pipeline.collect()
         price = float("nan")
         if outcome.has_solution and cost_weight > 0:
-            results = collect(m, data, outcome, run_options)
             dual = outcome.duals.get(m.pareto_cap_limit)
             price = 0.0 if cap is None or dual is None else max(0.0, -float(dual) * 1e6)
-        solved = Solved(case, data, None, replace(outcome, duals={}), results, dict(timings), None)
-        return FrontPoint(kind, cap, solved, price)
+        return FrontPoint(kind, cap, pipeline.solved(detached=True), price)
 
     points: list[FrontPoint] = []
     least_cost = solve("least_cost", None)
     points.append(least_cost)
     on_point("least cost", 1, total)
     if not least_cost.solved.outcome.has_solution:
-        if least_cost.solved.outcome.status.startswith("infeasible"):
-            from planner.diagnose import explain_infeasibility
-
-            least_cost.solved.explanation = explain_infeasibility(data, options.run_options())
+        least_cost.solved.explanation = pipeline.explain()  # None unless infeasible
         return ParetoResult(_front_table(points, objective), points, objective, _since(started))
     s_max = float(pyo.value(secondary))
     lowest = solve(f"min_{objective.name}", None, cost_weight=0.0)

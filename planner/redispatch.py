@@ -9,8 +9,9 @@ over all 8760 hours is one LP of its own, built from the same `models` blocks:
   site LP holds (PLAN_ONLY_TERMS: vouchers, site opening, unserved penalty) are added back, as
   planned, to the total;
   cooling technologies the plan built none of at the site are left out (their load is zero);
-- `prepare(site_case, "full")`, `models.build`, then the capacity variables are fixed at the
-  plan's values (`Var.fix`, no change to `models/` needed);
+- one `planner.pipeline.Pipeline` per site: `prepare(site_case, "full")`, `models.build`, then
+  the capacity variables are fixed at the plan's values (`fix_plan`: `Var.fix`, no change to
+  `models/` needed);
 - constraints over all sites cannot be split, so a binding global carbon cap or overall green
   share is priced instead at the plan's dual (Lagrangian term added to the objective:
   + shadow price × emissions, − shadow price × (green + certificates − share × facility
@@ -37,6 +38,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.inputs.case import Case
+from planner.pipeline import INFEASIBLE, Pipeline, RunOptions
 from planner.results import Results
 
 YUAN_PER_MYUAN = 1e6
@@ -222,16 +224,9 @@ def site_tasks(case: Case, results: Results) -> list[SiteTask]:
     return tasks
 
 
-def build_site_model(task: SiteTask, timings: dict | None = None):
-    """(ModelData, model) of one site's full-year dispatch, capacities fixed. `timings`
-    (optional) receives prepare and build seconds."""
-    from models.build import build
-    from planner.prepare import prepare
-
-    clock = time.perf_counter()
-    data = prepare(task.case, "full")
-    prepared = time.perf_counter()
-    m = build(data)
+def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
+    """Fix the capacity variables of `m` (one site's model) at the plan's values and price a
+    binding global carbon cap or green share at the plan's dual (module doc)."""
     site = task.site
     caps = task.capacities
     for k in m.K:
@@ -249,13 +244,36 @@ def build_site_model(task: SiteTask, timings: dict | None = None):
             shadow = shadow - task.green_shadow / YUAN_PER_MYUAN * green
         m.total_cost.deactivate()
         m.priced_cost = pyo.Objective(expr=m.total_cost.expr + shadow, sense=pyo.minimize)
-    if timings is not None:
-        timings["prepare_seconds"] = prepared - clock
-        timings["build_seconds"] = time.perf_counter() - prepared
-    return data, m
 
 
-INFEASIBLE = ("infeasible", "infeasible_or_unbounded")
+def site_pipeline(
+    task: SiteTask, options: RedispatchOptions | None = None, elastic: list[str] | None = None
+) -> Pipeline:
+    """The pipeline of one site's full-year dispatch: its case over all 8760 h, capacities
+    fixed (`fix_plan`). With `elastic` (a list), the SITE_LIMITS are also made elastic
+    (`make_limits_elastic`) and the limit of each `limit_excess` index is appended to it."""
+    options = options or RedispatchOptions()
+
+    def extend(m: pyo.ConcreteModel, _data) -> None:
+        fix_plan(m, task)
+        if elastic is not None:
+            elastic.extend(make_limits_elastic(m))
+
+    return Pipeline(
+        task.case,
+        RunOptions(time="full", time_limit=options.time_limit),
+        solver_options=options.solver_options,
+        extend=extend,
+    )
+
+
+def build_site_model(task: SiteTask):
+    """(ModelData, model) of one site's full-year dispatch, capacities fixed."""
+    pipeline = site_pipeline(task)
+    pipeline.build()
+    return pipeline.data, pipeline.model
+
+
 # Site limits that the full year may break for a typical-day plan. They are made elastic at
 # this penalty per unit of excess (M yuan per MWh, m3, ...): far above any shadow price, so the
 # excess is zero whenever the limit can be met and otherwise the least possible.
@@ -321,9 +339,6 @@ def allow_unserved(m: pyo.ConcreteModel) -> bool:
 def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict:
     """Solve one site's full-year LP; returns its row of the re-dispatch table (with the
     seconds of each phase)."""
-    from planner.results import collect
-    from planner.solve import ModelSolver, SolveOptions
-
     options = options or RedispatchOptions()
     start = time.perf_counter()
     row: dict = {"site": task.site}
@@ -332,38 +347,33 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
     ):
         row.update(status="idle", annual_cost_myuan=0.0, seconds=time.perf_counter() - start)
         return row
-    data, m = build_site_model(task, row)
     # the plan may break a site limit over the real year (typical days miss some hours):
     # the least excess is found and reported instead of stopping at "infeasible"
-    limits = make_limits_elastic(m)
-    solver = ModelSolver(
-        m, SolveOptions(time_limit=options.time_limit, solver_options=dict(options.solver_options))
-    )
-    row["load_seconds"] = solver.load()
+    limits: list[str] = []
+    pipeline = site_pipeline(task, options, elastic=limits)
+    solver = pipeline.load()
     if options.export_dir is not None and solver.highs is not None:
         Path(options.export_dir).mkdir(parents=True, exist_ok=True)
         solver.highs.writeModel(str(Path(options.export_dir) / f"{task.site}.mps"))
-    attempts = [solver.solve(want_duals=False)]
     unserved = False
-    if attempts[-1].status in INFEASIBLE and allow_unserved(m):
-        unserved = True
-        attempts.append(solver.solve(want_duals=False))
+    with pipeline.timer.phase("solve"):
+        attempts = [pipeline.solve(want_duals=False)]
+        if attempts[-1].status in INFEASIBLE and allow_unserved(pipeline.model):
+            unserved = True
+            attempts.append(pipeline.solve(want_duals=False))
     outcome = attempts[-1]
     compiled = solver.compiled
     row.update(
         status=outcome.status,
         rows=compiled.n_rows if compiled is not None else None,
         columns=compiled.n_cols if compiled is not None else None,
-        solve_seconds=sum(a.seconds for a in attempts),
         iterations=sum(a.iterations for a in attempts),
     )
     if outcome.has_solution:
-        broken, excess = broken_limits(m, limits)
+        broken, excess = broken_limits(pipeline.model, limits)
         row["relaxed"] = ",".join(broken + (["demand_met"] if unserved else []))
         row["limit_excess"] = excess
-    if outcome.has_solution:
-        clock = time.perf_counter()
-        results = collect(m, data, outcome)
+        results = pipeline.collect()
         s = results.sites.iloc[0]
         row.update(
             annual_cost_myuan=float(results.costs["cost_myuan"].sum()),
@@ -379,7 +389,8 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
             water_m3=float(s["water_m3"]),
             unserved_mw=float(results.summary["unserved_mw"]),
         )
-        row["extract_seconds"] = time.perf_counter() - clock
+    for phase, seconds in pipeline.timings.items():
+        row[f"{phase}_seconds"] = seconds
     row["seconds"] = time.perf_counter() - start
     return row
 

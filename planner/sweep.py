@@ -12,7 +12,8 @@
    `dask.distributed.LocalCluster`), or on a running Dask scheduler (`scheduler`); every task
    carries the case's raw tables and hourly profiles (sent to each worker once), so workers
    need only the installed package. Within one process, a point re-uses a model built for an
-   earlier point when the cells that differ only feed mutable Params (`planner.params`);
+   earlier point (a kept `planner.pipeline.Pipeline`, `Pipeline.update`) when the cells that
+   differ only feed mutable Params;
 4. writes each point's folder here, in the client, as results come back (workers return
    result tables, never files), then `sweep.csv` (one row per point) and `sweep.html`.
 A failed or infeasible point is recorded with its reason and the sweep goes on.
@@ -44,8 +45,7 @@ from planner.inputs.schema import SCENARIOS
 from planner.inputs.tables import RawTables, case_base_dir, read_tables
 from planner.inputs.validate import match_headers
 from planner.params import Parameter, ParameterError, parse_value, resolve, value_text
-from planner.run import RunOptions, Solved
-from planner.solve import SolveOutcome
+from planner.pipeline import Pipeline, RunOptions, Solved
 
 log = logging.getLogger("dcplan.sweep")
 
@@ -301,14 +301,8 @@ class PointOutcome:
     seconds: float = 0.0
 
 
-@dataclass
-class _Entry:
-    model: object
-    solver: object
-    data: object
-
-
-_CACHE: dict[tuple, list[_Entry]] = {}
+# Pipelines (built, loaded models) kept for re-use, newest last, keyed by base case and options.
+_CACHE: dict[tuple, list[Pipeline]] = {}
 _LOCK = threading.Lock()
 
 
@@ -346,75 +340,37 @@ def _problems_text(problems: list[InputError]) -> str:
 
 
 def _run_point(payload: CasePayload, point: Point, options: SweepOptions) -> PointOutcome:
-    from models.build import BuildOptions, build
-    from planner.params import apply_values, reuse_plan
-    from planner.prepare import prepare
-    from planner.results import collect
-    from planner.solve import ModelSolver, SolveOptions
-
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 4)
-        clock = now
-
+    start = time.perf_counter()
     case = point_case(payload, point)
-    lap("read")
+    read_seconds = time.perf_counter() - start
     key = (payload.fingerprint, payload.scenario, options.time, options.mip)
     entries = _CACHE.get(key, []) if options.reuse else []
-    entry, plan = None, None
-    for candidate in entries:
-        plan = reuse_plan(candidate.model, candidate.data, case)
-        if plan.reusable:
-            entry = candidate
-            break
-    if entry is not None and plan is not None:
-        apply_values(entry.model, plan.values)
-        entry.data = plan.data
-        _CACHE[key] = [*(e for e in entries if e is not entry), entry]  # newest last
-        lap("update")
-        reused = True
+    # a kept model takes the point's case if the cells that differ only feed mutable Params
+    pipeline = next((p for p in entries if p.update(case)), None)
+    reused = pipeline is not None
+    if pipeline is not None:
+        _CACHE[key] = [*(p for p in entries if p is not pipeline), pipeline]  # newest last
     else:
-        data = prepare(case, options.time)
-        lap("prepare")
-        model = build(data, BuildOptions(mip=options.mip))
-        lap("build")
-        run = options.run_options()
-        solver = ModelSolver(
-            model, SolveOptions(time_limit=run.time_limit, gap=run.gap, threads=run.threads)
-        )
-        solver.load()
-        lap("load")
-        entry = _Entry(model, solver, data)
+        pipeline = Pipeline(case, options.run_options())
+        pipeline.load()
         if options.reuse:
-            _remember(key, entry)
-        reused = False
-    outcome: SolveOutcome = entry.solver.solve()
-    lap("solve")
-    data = entry.data
-    run_options = {**options.run_options().as_dict(), "time": data.time.mode}
-    results = None
-    explanation = None
+            _remember(key, pipeline)
+    outcome = pipeline.solve()
     if outcome.has_solution:
-        results = collect(entry.model, data, outcome, run_options)
-        _snap_noise(results)
-        lap("extract")
+        with pipeline.timer.phase("extract"):
+            _snap_noise(pipeline.collect())
     if outcome.status != "optimal" and options.reuse:
-        _forget(key, entry)  # never warm-start from a failed solve
-    if not outcome.has_solution and options.explain and outcome.status.startswith("infeasible"):
-        from planner.diagnose import explain_infeasibility
-
-        explanation = explain_infeasibility(data, options.run_options())
-        lap("diagnose")
+        _forget(key, pipeline)  # never warm-start from a failed solve
+    if options.explain:
+        pipeline.explain()
+    explanation = pipeline.explanation
     reason = ""
     if explanation:
         reason = str(explanation.get("message", ""))
     elif not outcome.has_solution:
         reason = f"solver status {outcome.status} ({outcome.termination})"
-    solved = Solved(case, data, None, replace(outcome, duals={}), results, timings, explanation)
+    solved = pipeline.solved(detached=True)
+    solved.timings = {"read": round(read_seconds, 4), **solved.timings}
     return PointOutcome(point.index, outcome.status, reason, solved, reused)
 
 
@@ -430,16 +386,16 @@ def _snap_noise(results, tolerance: float = NOISE) -> None:
                 frame[column] = np.where(np.abs(values) < tolerance, 0.0, values)
 
 
-def _remember(key: tuple, entry: _Entry) -> None:
-    """Keep `entry` as the newest model of `key`: at most MAX_CACHED_MODELS models, all of one
-    base case (a process serves one sweep at a time)."""
+def _remember(key: tuple, pipeline: Pipeline) -> None:
+    """Keep `pipeline` as the newest model of `key`: at most MAX_CACHED_MODELS models, all of
+    one base case (a process serves one sweep at a time)."""
     kept = _CACHE.get(key, [])[-(MAX_CACHED_MODELS - 1) :] if MAX_CACHED_MODELS > 1 else []
     _CACHE.clear()
-    _CACHE[key] = [*kept, entry]
+    _CACHE[key] = [*kept, pipeline]
 
 
-def _forget(key: tuple, entry: _Entry) -> None:
-    kept = [e for e in _CACHE.get(key, []) if e is not entry]
+def _forget(key: tuple, pipeline: Pipeline) -> None:
+    kept = [e for e in _CACHE.get(key, []) if e is not pipeline]
     if kept:
         _CACHE[key] = kept
     else:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -75,12 +76,9 @@ def test_default_run_folder_has_every_file(default_run_dir: Path):
     assert manifest["solver"]["status"] == "optimal"
 
 
-def test_default_run_tables_agree_with_the_summary(default_run_dir: Path, default_solved):
-    summary = json.loads((default_run_dir / "summary.json").read_text(encoding="utf-8"))
-    assert summary["status"] == "optimal"
-    costs = pd.read_csv(default_run_dir / "costs.csv")
-    assert costs["cost_myuan"].sum() == pytest.approx(summary["objective_myuan"], rel=1e-6)
-    assert summary["objective_myuan"] == pytest.approx(default_solved.outcome.objective, rel=1e-6)
+def test_default_run_hourly_csv_and_parquet_hold_the_solved_table(
+    default_run_dir: Path, default_solved
+):
     hourly_csv = pd.read_csv(default_run_dir / "hourly.csv")
     hourly_parquet = pd.read_parquet(default_run_dir / "hourly.parquet")
     assert list(hourly_csv.columns) == list(hourly_parquet.columns)
@@ -89,10 +87,140 @@ def test_default_run_tables_agree_with_the_summary(default_run_dir: Path, defaul
     pd.testing.assert_frame_equal(
         hourly_csv[numeric], hourly_parquet[numeric], check_dtype=False, rtol=1e-9
     )
+
+
+def _annuity(rate: float, life_yr: float) -> float:
+    """Capital recovery factor [1/yr]."""
+    return rate / (1.0 - (1.0 + rate) ** -life_yr)
+
+
+def _route_km(case, routing: pd.DataFrame) -> np.ndarray:
+    """Great-circle km from each route's region to its site times the route factor."""
+    region = case.regions.loc[routing["region"]]
+    site = case.sites.loc[routing["site"]]
+    lat1, lat2 = np.radians(region["lat"].to_numpy()), np.radians(site["lat"].to_numpy())
+    dlon = np.radians(site["lon"].to_numpy() - region["lon"].to_numpy())
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(a)) * float(case.settings["rtt_route_factor"])
+
+
+def _expected_costs(
+    case, sites: pd.DataFrame, hourly: pd.DataFrame, routing: pd.DataFrame, price: pd.DataFrame
+) -> dict[str, float]:
+    """Every cost term [M yuan/yr] from the inputs and the plan's quantities in the result
+    files (capacities in sites.csv, hourly flows in hourly.csv, routes in routing.csv);
+    `price`: the time-of-use price multiplier at each time step (timestep × site)."""
+    s = case.settings
+    tech = case.technologies
+
+    def capital(name: str) -> float:
+        row = tech.loc[name]
+        return _annuity(s["discount_rate"], row["life_yr"]) * row["capex_myuan_per_unit"]
+
+    def om(name: str) -> float:
+        return tech.loc[name, "fixed_om_share"] * tech.loc[name, "capex_myuan_per_unit"]
+
+    it_mw = {k: sites[f"it_capacity_{k}_mw"].sum() for k in case.cooling_techs}
+    energy_mwh, power_mw = sites["battery_mwh"].sum(), sites["battery_mw"].sum()
+    weight = hourly["weight_h"]
+    multiplier = price.stack().rename_axis(["timestep", "site"])
+    step_multiplier = multiplier.reindex(pd.MultiIndex.from_frame(hourly[["timestep", "site"]]))
+    share = s["tou_energy_share"]
+    tou = (1.0 - share) + share * step_multiplier.to_numpy()
+    tariff = hourly["site"].map(case.sites["grid_price_yuan_per_kwh"])
+    ef = hourly["site"].map(case.sites["emission_factor_t_per_mwh"])
+    emissions_t = (weight * ef * hourly["grid_mw"]).sum()
+    bandwidth = routing["workload_class"].map(case.classes["bandwidth_gbps_per_mw"])
+    vouchers = 0.0
+    for voucher in case.vouchers.itertuples():
+        eligible = {site.strip() for site in str(voucher.eligible_sites).split(",")}
+        served = routing.loc[
+            (routing["region"] == voucher.issuer_region) & routing["site"].isin(eligible),
+            "served_mw",
+        ].sum()
+        earned = voucher.rate_share * voucher.compute_price_yuan_per_mwh * 8760 * served / 1e6
+        vouchers += min(voucher.budget_myuan_per_yr, earned)
+    unserved_mw = case.demand["demand_mw"].sum() - routing["served_mw"].sum()
+    gec_price = case.policy.get("gec_price") or 0.0
+    return {
+        "facility_capital": sum(capital(k) * mw for k, mw in it_mw.items()),
+        "facility_om": sum(om(k) * mw for k, mw in it_mw.items()),
+        "pv_capital": capital("pv") * sites["pv_mw"].sum(),
+        "pv_om": om("pv") * sites["pv_mw"].sum(),
+        "wind_capital": capital("wind") * sites["wind_mw"].sum(),
+        "wind_om": om("wind") * sites["wind_mw"].sum(),
+        "battery_capital": capital("battery_energy") * energy_mwh
+        + capital("battery_power") * power_mw,
+        "battery_om": om("battery_energy") * energy_mwh + om("battery_power") * power_mw,
+        "battery_wear": s["battery_wear_cost"]
+        * (weight * hourly["battery_discharge_mw"]).sum()
+        / 1e6,
+        "grid_energy": (weight * tariff * 1e-3 * tou * hourly["grid_mw"]).sum(),
+        "carbon": s["carbon_price"] * emissions_t / 1e6,
+        "bandwidth": (
+            routing["served_mw"] * bandwidth * s["bandwidth_cost"] * _route_km(case, routing) / 100
+        ).sum(),
+        "certificates": gec_price * sites["certificates_mwh"].sum() / 1e6,
+        "unserved": s["unserved_penalty"] * 8760 * unserved_mw / 1e6,
+        "vouchers": -vouchers,
+    }
+
+
+def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
+    default_run_dir: Path, default_solved
+):
+    """costs.csv, term by term, recomputed from the run's copy of its inputs and the plan in
+    sites.csv, hourly.csv and routing.csv; its total is HiGHS's objective."""
+    case = load_case(default_run_dir / "inputs" / "case")
+    assert case.links.empty  # bandwidth cost follows the distance formula on every route
+    costs = pd.read_csv(default_run_dir / "costs.csv").set_index("term")["cost_myuan"]
+    expected = _expected_costs(
+        case,
+        pd.read_csv(default_run_dir / "sites.csv"),
+        pd.read_csv(default_run_dir / "hourly.csv"),
+        pd.read_csv(default_run_dir / "routing.csv"),
+        default_solved.data.time.profiles["price"],
+    )
+    assert sorted(costs.index) == sorted(expected)
+    for term, value in expected.items():
+        # unserved: 1e-3 M yuan is 0.1 kW at the penalty, below the files' rounding
+        assert costs[term] == pytest.approx(value, rel=1e-6, abs=1e-3), term
+    assert expected["grid_energy"] > 0 and expected["vouchers"] < 0  # the checks bite
+    summary = json.loads((default_run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert costs.sum() == pytest.approx(summary["solver_objective_myuan"], rel=1e-6)
+    assert sum(expected.values()) == pytest.approx(default_solved.outcome.objective, rel=1e-6)
+
+
+def test_default_run_summary_is_recomputed_from_hourly_csv_and_the_inputs(default_run_dir: Path):
+    case = load_case(default_run_dir / "inputs" / "case")
+    summary = json.loads((default_run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    hourly = pd.read_csv(default_run_dir / "hourly.csv")
     routing = pd.read_csv(default_run_dir / "routing.csv")
-    assert routing["served_mw"].sum() == pytest.approx(summary["served_mw"], rel=1e-6)
-    sites = pd.read_csv(default_run_dir / "sites.csv")
-    assert sites["emissions_t"].sum() == pytest.approx(summary["emissions_t"], rel=1e-6)
+    supply = (
+        hourly["grid_mw"]
+        + hourly["pv_mw"]
+        + hourly["wind_mw"]
+        + hourly["battery_discharge_mw"]
+        - hourly["battery_charge_mw"]
+    )
+    gap = (supply - hourly["facility_mw"]).abs()
+    assert (gap <= 1e-6 * hourly["facility_mw"].abs().clip(lower=1.0)).all()  # every hour
+
+    def energy(column: str) -> float:
+        return float((hourly["weight_h"] * hourly[column]).sum())  # MWh/yr
+
+    assert summary["pue_avg"] == pytest.approx(energy("facility_mw") / energy("it_load_mw"))
+    green = energy("pv_mw") + energy("wind_mw")
+    assert summary["green_share"] == pytest.approx(green / energy("facility_mw"), rel=1e-6)
+    ef = hourly["site"].map(case.sites["emission_factor_t_per_mwh"])
+    emissions = float((hourly["weight_h"] * ef * hourly["grid_mw"]).sum())
+    assert summary["emissions_t"] == pytest.approx(emissions, rel=1e-6)
+    assert summary["served_mw"] == pytest.approx(case.demand["demand_mw"].sum(), rel=1e-9)
+    assert summary["unserved_mw"] == pytest.approx(0.0, abs=1e-6)
+    west = routing["site"].map(case.sites["zone"]) == "west"
+    share = routing.loc[west, "served_mw"].sum() / case.demand["demand_mw"].sum()
+    assert summary["west_share"] == pytest.approx(share, rel=1e-6)
 
 
 def test_default_run_copies_inputs_that_load_back(default_run_dir: Path, default_solved):
@@ -104,7 +232,6 @@ def test_default_run_copies_inputs_that_load_back(default_run_dir: Path, default
         pd.testing.assert_frame_equal(case.profiles[name], frame, rtol=1e-9)
 
 
-@pytest.mark.slow
 def _dcplan(*args: str) -> subprocess.CompletedProcess:
     """The `dcplan` command as its own process (its entry point, planner.cli.main, ends the
     process itself once the results are written)."""
@@ -112,6 +239,7 @@ def _dcplan(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.slow  # the whole default case again, in a process: `make bench` (endtoend) runs it
 def test_dcplan_process_on_the_default_case_exits_0_and_writes_every_file(tmp_path: Path):
     done = _dcplan("run", str(DEFAULT_CASE), "--out", str(tmp_path / "run"), "--quiet")
     assert done.returncode == 0, done.stderr
