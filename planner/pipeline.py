@@ -245,8 +245,8 @@ class Pipeline:
     def update(self, case: Case) -> bool:
         """Put `case` onto the built model by changing its mutable Params, if the cells that
         differ from the current case only feed mutable Params. True: done, the next `solve`
-        re-solves for `case` (timings restart with phase 'update'). False: the model would
-        have to be rebuilt; nothing was changed.
+        re-solves for `case` (timings restart with phase 'update', reported to `on_phase` once
+        it has succeeded). False: the model would have to be rebuilt; nothing was changed.
 
         The one place where a changed case meets a built model (today planner.params:
         `reuse_plan` derives the new values, `apply_values` sets them)."""

@@ -114,34 +114,47 @@ def pipeline_solves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_run_sweep_pareto_and_redispatch_all_solve_through_the_pipeline(pipeline_solves):
-    case = small_case(name="pair", **east_west_pair())
-    solve_case(case, RunOptions(time="typical:2"))
+def test_a_run_solves_through_the_pipeline(pipeline_solves):
+    solved = solve_case(small_case(name="pair", **east_west_pair()), RunOptions(time="typical:2"))
     assert pipeline_solves == ["pair"]
+    assert tuple(solved.timings) == FRESH
 
+
+def test_a_sweep_point_solves_through_the_pipeline_and_the_next_re_solves_its_model(
+    pipeline_solves,
+):
     raw, profiles = case_tables(**east_west_pair())
     base = build_case(raw, None, "sweep", profiles=profiles)
     payload = CasePayload.from_case(raw, base)
     price = resolve("carbon_price", base)
-    clear_model_cache()
     options = SweepOptions(time="typical:2")
-    fresh = run_point(payload, Point(0, (("carbon_price", price, 100.0),)), options)
-    reused = run_point(payload, Point(1, (("carbon_price", price, 200.0),)), options)
     clear_model_cache()
-    assert pipeline_solves[1:] == ["sweep", "sweep"]
+    try:
+        fresh = run_point(payload, Point(0, (("carbon_price", price, 100.0),)), options)
+        reused = run_point(payload, Point(1, (("carbon_price", price, 200.0),)), options)
+    finally:
+        clear_model_cache()
+    assert pipeline_solves == ["sweep", "sweep"]
     assert (fresh.reused, reused.reused) == (False, True)
     assert tuple(fresh.solved.timings) == ("read", *FRESH)
     assert tuple(reused.solved.timings) == ("read", *RESOLVED)
+    assert reused.solved.outcome.objective > fresh.solved.outcome.objective
 
-    del pipeline_solves[:]
+
+def test_a_pareto_front_re_solves_one_pipeline(pipeline_solves):
+    case = small_case(name="pair", **east_west_pair())
     front = pareto_front(case, ParetoOptions(points=2, time="typical:2"))
-    assert len(pipeline_solves) == len(front.points) + 1  # + the least-emissions solve
+    assert [p.kind for p in front.points] == ["least_cost", "least_emissions"]
+    # least cost, least emissions alone, then least cost at least emissions
+    assert pipeline_solves == ["pair"] * 3
     assert list(front.points[0].solved.timings) == ["prepare", "build", "load", "solve least_cost"]
 
-    del pipeline_solves[:]
+
+def test_each_redispatched_site_solves_through_a_pipeline(pipeline_solves):
     plan = solve_case(small_case(name="one", sites=[{"site": "s1", "pv_max": 100.0}]))
+    del pipeline_solves[:]
     (task,) = site_tasks(plan.case, plan.results)
     row = solve_site(task, RedispatchOptions(workers=1))
-    assert pipeline_solves[-1] == "one:s1"
+    assert pipeline_solves == ["one:s1"]
     assert row["status"] == "optimal"
     assert {f"{phase}_seconds" for phase in FRESH} <= set(row)
