@@ -1432,6 +1432,31 @@ def _ranking_section(case: Case) -> str:
                 f"{primary}/{len(keys)}",
             ]
         )
+    groups = ranking.iloc[1:]
+    infeasible = [
+        g["group"]
+        for g in groups.to_dict("records")
+        if "infeasible" in (str(g["status_low"]), str(g["status_high"]))
+    ]
+    west = groups[["west_pp_low", "west_pp_high"]].abs().max(axis=1)
+    movers = [g for g, w in zip(groups["group"], west, strict=True) if w > 1.0]
+    latency = {"rtt_route_factor", "fibre_speed", "rtt_equipment"}
+    latency |= {g for g in groups["group"] if str(g).startswith("RTT limit")}
+    reading = (
+        " All of these but demand are latency inputs: where compute goes is set by the RTT "
+        "limits, while prices, capex and resources move the cost, the capacities and the "
+        "emissions."
+        if set(infeasible) <= latency
+        and {m for m in movers if m not in latency}
+        <= {g for g in groups["group"] if str(g).startswith("demand ")}
+        else ""
+    )
+    lines += [
+        "",
+        "Read from the table: a 20 % move makes the case infeasible for "
+        f"{', '.join(infeasible) or 'no group'}; the west share moves by more than 1 "
+        f"percentage point only for {', '.join(movers) or 'no group'}.{reading}",
+    ]
     lines += [
         "",
         f"Baseline: cost {base['objective_myuan']:,.1f} M yuan/yr, west share "
