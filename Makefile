@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench rank install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# Influence ranking of the default case's inputs (+-20 % each, ~7 min on 2 cores): writes
+# docs/input_ranking.csv and the ranking table of docs/data.md.
+rank: $(STAMP)
+	$(BIN)/python scripts/rank_inputs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

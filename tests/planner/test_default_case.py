@@ -162,7 +162,7 @@ def test_spot_values_follow_data_md(xlsx_tables):
     assert wue == {0: 0.3, 10: 0.3, 18: pytest.approx(0.98), 24: pytest.approx(1.49), 30: 2, 35: 2}
     settings = xlsx_tables["Settings"].set_index("key")
     assert list(settings.index) == [k.name for k in SETTINGS.keys]
-    assert settings.loc["carbon_price", "value"] == 95
+    assert settings.loc["carbon_price", "value"] == 96  # 2024 national ETS average (issue 18)
     assert settings.loc["time", "value"] == "typical:8"
     for key in SETTINGS.keys:
         assert (settings.loc[key.name, "unit"] or "") == key.unit, key.name

@@ -1,0 +1,203 @@
+"""Sources of the shipped default case (issue 18): every number has a Sources row, the numbers
+that move the plan most are [P] or say that no primary source was found, the [P] share does
+not fall, and the influence ranking in docs/ covers every input group the ranking script
+defines for the shipped case."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import math
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planner.inputs.case import build_case
+from planner.inputs.schema import BY_NAME, SHEETS, row_id
+from planner.inputs.tables import case_base_dir, read_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKBOOK = ROOT / "inputs" / "china_east_west.xlsx"
+FOLDER = ROOT / "inputs" / "china_east_west"
+RANKING = ROOT / "docs" / "input_ranking.csv"
+DATA_MD = ROOT / "docs" / "data.md"
+NO_PRIMARY = "no primary source found"
+TOP = 40
+# Share of Sources rows flagged [P] in the shipped case. Issue 18 targets 40 %; the primary
+# sources that could be verified cover 27 of 362 rows (7.5 %), see docs/data.md. This floor keeps
+# the share from falling; raise it when rows gain verified primary citations.
+PRIMARY_SHARE_FLOOR = 27 / 362
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return read_tables(WORKBOOK)
+
+
+@pytest.fixture(scope="module")
+def sources(tables) -> dict[tuple[str, str, str], dict]:
+    sheet = BY_NAME["Sources"]
+    frame = tables["Sources"].rename(columns={c.header: c.name for c in sheet.columns})
+    return {(r["sheet"], str(r["key"]), r["column"]): r for r in frame.to_dict("records")}
+
+
+@pytest.fixture(scope="module")
+def ranking() -> pd.DataFrame:
+    return pd.read_csv(RANKING, keep_default_na=False, na_values=[""])
+
+
+def _is_number(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _id_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _numbers(tables: dict) -> list[tuple[str, str, str]]:
+    """(sheet, row id, column) of every number in the case's sheets, Settings/Policy keys
+    included (a blank optional key is a choice and is cited too)."""
+    cells = []
+    for sheet in SHEETS:
+        if sheet.name == "Sources" or sheet.name not in tables:
+            continue
+        frame = tables[sheet.name]
+        if sheet.kind == "keyvalue":
+            cells += [(sheet.name, str(k), "value") for k in frame["key"]]
+            continue
+        frame = frame.rename(columns={c.header: c.name for c in sheet.columns})
+        for record in frame.to_dict("records"):
+            key = row_id(sheet, {k: _id_text(record[k]) for k in sheet.key})
+            cells += [(sheet.name, key, c) for c, v in record.items() if _is_number(v)]
+    return cells
+
+
+def _unsourced(row: dict) -> bool:
+    text = f"{row['source']} {row.get('note') or ''}".lower()
+    return NO_PRIMARY in text
+
+
+def test_every_number_of_both_forms_has_a_sources_row(tables, sources):
+    for form in (tables, read_tables(FOLDER)):
+        assert [cell for cell in _numbers(form) if cell not in sources] == []
+
+
+def test_every_profile_parameter_has_a_sources_row(sources):
+    params = pd.read_csv(ROOT / "inputs" / "profiles" / "parameters.csv", dtype={"site": str})
+    missing = [
+        (site, column)
+        for site in params["site"]
+        for column in params.columns
+        if column != "site" and ("Profiles", site, column) not in sources
+    ]
+    assert missing == []
+
+
+def test_the_most_influential_inputs_are_primary_or_say_they_are_not(ranking, sources):
+    groups = ranking[ranking["rank"] >= 1].sort_values("rank")
+    top = groups[groups["rank"] <= TOP]
+    assert len(top) == min(TOP, len(groups))
+    offenders = []
+    for record in top.to_dict("records"):
+        for key in str(record["sources_keys"]).split(";"):
+            cell = tuple(key.split("|"))
+            assert cell in sources, (record["group"], cell)
+            row = sources[cell]
+            if row["flag"] != "P" and not _unsourced(row):
+                offenders.append((record["group"], cell, row["flag"], row["source"]))
+    assert offenders == []
+
+
+def test_primary_rows_cite_a_dated_document(sources):
+    """A [P] row names the document precisely enough to find it: at least its year."""
+    vague = [
+        (cell, row["source"])
+        for cell, row in sources.items()
+        if row["flag"] == "P" and not re.search(r"\b(19|20)\d\d\b", str(row["source"]))
+    ]
+    assert vague == []
+
+
+def test_primary_rows_do_not_claim_to_be_unsourced(sources):
+    assert [c for c, r in sources.items() if r["flag"] == "P" and _unsourced(r)] == []
+
+
+def test_primary_share_does_not_fall(sources):
+    share = sum(r["flag"] == "P" for r in sources.values()) / len(sources)
+    assert share >= PRIMARY_SHARE_FLOOR
+
+
+def test_ranking_covers_every_group_of_the_shipped_case(ranking):
+    """The committed ranking was made from the current groups and their cells (a stale CSV
+    after a group or row is added fails here; re-run `make rank`)."""
+    rank_inputs = _load("rank_inputs")
+    raw = read_tables(WORKBOOK)
+    case = build_case(raw, case_base_dir(WORKBOOK), WORKBOOK.stem)
+    expected = {g.name: ";".join("|".join(c) for c in g.cells) for g in rank_inputs.groups(case)}
+    groups = ranking[ranking["rank"] >= 1]
+    assert dict(zip(groups["group"], groups["sources_keys"], strict=True)) == expected
+    assert list(groups["rank"]) == list(range(1, len(groups) + 1))
+    influence = groups["influence"].astype(float).to_numpy()
+    assert all(a >= b for a, b in itertools.pairwise(influence))
+
+
+def test_ranking_was_made_from_the_shipped_values(ranking):
+    """Every one-cell group was tried at 0.8 and 1.2 times (or by its rule) the value the
+    shipped case holds now: a ranking left stale by a changed number fails here."""
+    rank_inputs = _load("rank_inputs")
+    case = build_case(read_tables(WORKBOOK), case_base_dir(WORKBOOK), WORKBOOK.stem)
+    value_of = rank_inputs._cell_values(case)
+    by_name = {g.name: g for g in rank_inputs.groups(case)}
+    checked = 0
+    for record in ranking[ranking["rank"] >= 1].to_dict("records"):
+        group = by_name[record["group"]]
+        if group.profile is not None or len(group.cells) != 1:
+            continue
+        value = value_of(group.cells[0])
+        for label, factor in (("tried_low", 0.8), ("tried_high", 1.2)):
+            expected = rank_inputs.moved(value, group.how, factor)
+            assert float(record[label]) == pytest.approx(expected, rel=1e-5), group.name
+        checked += 1
+    assert checked > 20
+
+
+def test_moves_follow_their_rule():
+    rank_inputs = _load("rank_inputs")
+    assert rank_inputs.moved(2.0, "scale", 1.2) == pytest.approx(2.4)
+    assert rank_inputs.moved(1.2, "excess", 0.8) == pytest.approx(1.16)
+    assert rank_inputs.moved(0.85, "share", 1.2) == 1.0
+    assert rank_inputs.moved(0.88, "loss", 1.2) == pytest.approx(0.856)
+
+
+def test_bandwidth_is_charged_per_route_km(tables, sources):
+    """docs/data.md and the Sources note say bandwidth is charged per route km (1.4 x
+    great-circle); the network code does so."""
+    from planner.network import great_circle_km, links
+
+    case = build_case(read_tables(WORKBOOK), case_base_dir(WORKBOOK), WORKBOOK.stem)
+    frame = links(case).set_index(["region", "site"])
+    region, site = case.regions.loc["yrd"], case.sites.loc["zhongwei"]
+    km = float(great_circle_km(region["lat"], region["lon"], site["lat"], site["lon"]))
+    s = case.settings
+    expected = float(s["bandwidth_cost"]) * float(s["rtt_route_factor"]) * km / 100.0
+    assert frame.loc[("yrd", "zhongwei"), "cost_myuan_per_gbps_yr"] == pytest.approx(expected)
+    assert "route km" in str(sources["Settings", "bandwidth_cost", "value"]["note"])
+    assert "charged per **route km**" in DATA_MD.read_text(encoding="utf-8")
