@@ -346,7 +346,8 @@ def _problems_text(problems: list[InputError]) -> str:
 
 def _run_point(payload: CasePayload, point: Point, options: SweepOptions) -> PointOutcome:
     from models.build import BuildOptions, build
-    from planner.params import apply_values, reuse_plan
+    from models.update import update
+    from planner.params import reuse_plan
     from planner.prepare import prepare
     from planner.results import collect
     from planner.solve import ModelSolver, SolveOptions
@@ -371,7 +372,7 @@ def _run_point(payload: CasePayload, point: Point, options: SweepOptions) -> Poi
             entry = candidate
             break
     if entry is not None and plan is not None:
-        apply_values(entry.model, plan.values)
+        update(entry.model, plan.data)
         entry.data = plan.data
         _CACHE[key] = [*(e for e in entries if e is not entry), entry]  # newest last
         lap("update")
