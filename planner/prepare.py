@@ -19,6 +19,7 @@ also aggregates time. A sweep or scenario re-uses the time steps and calls `deri
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,32 @@ MYUAN_PER_YUAN = 1e-6
 # output names (pv_mw, wind_capital, ...) follow it.
 RENEWABLE_KINDS = ("pv", "wind")
 
-__all__ = ["RENEWABLE_KINDS", "ModelData", "annuity_factor", "derive", "prepare"]
+__all__ = [
+    "RENEWABLE_KINDS",
+    "ModelData",
+    "annuity_factor",
+    "derive",
+    "prepare",
+    "register_deriver",
+    "unregister_deriver",
+]
+
+# Derivations of blocks that plug in from outside (models.build.register_block): name →
+# fn(case, time) returning {Param name: value in model units}, merged into ModelData.params.
+Deriver = Callable[[Case, TimeSlices], dict]
+DERIVERS: dict[str, Deriver] = {}
+
+
+def register_deriver(name: str, fn: Deriver) -> None:
+    """Add a plug-in block's parameter derivation to every `derive` from now on."""
+    if name in DERIVERS:
+        raise ValueError(f"deriver {name} is registered already")
+    DERIVERS[name] = fn
+
+
+def unregister_deriver(name: str) -> None:
+    """Remove a derivation added with `register_deriver` (no error when absent)."""
+    DERIVERS.pop(name, None)
 
 
 def annuity_factor(rate: float, life_yr: float) -> float:
@@ -260,6 +286,12 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         },
         "module_size_mw": float(s["module_size"]),
     }
+    for name, fn in DERIVERS.items():
+        extra = fn(case, time)
+        clash = sorted(set(extra) & set(params))
+        if clash:
+            raise ValueError(f"deriver {name} redefines parameters {clash}")
+        params.update(extra)
     return ModelData(
         name=f"{case.name}:{case.scenario}",
         regions=[str(r) for r in case.regions.index],
