@@ -94,7 +94,8 @@ def _objective(data, name: str, key, delta: float) -> float:
 def _step(con) -> float:
     """δ in model units: small beside the row's right-hand side and its terms' values."""
     repn = generate_standard_repn(con.body, compute_values=True)
-    terms = sum(abs(c * (v.value or 0.0)) for c, v in zip(repn.linear_coefs, repn.linear_vars))
+    pairs = zip(repn.linear_coefs, repn.linear_vars, strict=True)
+    terms = sum(abs(c * (v.value or 0.0)) for c, v in pairs)
     bound = con.upper if con.upper is not None else con.lower
     return RELATIVE_STEP * max(1.0, abs(float(pyo.value(bound))), terms)
 
