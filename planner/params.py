@@ -241,7 +241,7 @@ def value_text(value: object) -> str:
 # ----------------------------------------------------------------------------- re-use
 
 # Input cells that feed only mutable Params (or only results), by sheet: column (or key) names.
-# Whether a change is usable on a given model is then decided by `apply_values` (same index
+# Whether a change is usable on a given model is then decided by `models.structural_changes` (same
 # sets; an optional Param present in both). Anything else is structural.
 REUSABLE: dict[str, frozenset[str]] = {
     "Settings": frozenset(

@@ -282,7 +282,7 @@ EXCESS_PENALTY_MYUAN = 1.0
 EXCESS_TOLERANCE = 1e-6
 
 
-def make_limits_elastic(m: pyo.ConcreteModel) -> list:
+def relax_site_limits(m: pyo.ConcreteModel) -> list:
     """Relax the active rows of the site-local dispatch limits of `m` (models.elastic, slack
     in model units) and minimise cost + EXCESS_PENALTY_MYUAN × Σ excess (objective
     `elastic_cost`). Returns the slacks. The cost terms `m.cost` are unchanged, so reported
@@ -347,7 +347,7 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
     data, m = build_site_model(task, row)
     # the plan may break a site limit over the real year (typical days miss some hours):
     # the least excess is found and reported instead of stopping at "infeasible"
-    slacks = make_limits_elastic(m)
+    slacks = relax_site_limits(m)
     solver = ModelSolver(
         m, SolveOptions(time_limit=options.time_limit, solver_options=dict(options.solver_options))
     )
