@@ -50,7 +50,7 @@ def solved():
 
 
 def test_a_third_renewable_is_built_and_reported_under_its_name(solved):
-    data, m, results = solved
+    _, m, results = solved
     assert list(m.VRE) == ["pv", "wind", "hydro"]
     sites = results.sites.set_index("site")
     assert sites.loc["east", "hydro_mw"] == pytest.approx(HYDRO_MAX_MW)  # cheapest: all of it
