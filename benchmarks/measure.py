@@ -251,7 +251,7 @@ def resolve(case_key: str, time_option: str, prices: list[float]) -> dict:
     resolved, fresh = [], []
     for price in prices:
         start = time.perf_counter()
-        model.carbon_price.set_value(price)
+        model.carbon_price_myuan_per_t.set_value(price * 1e-6)  # yuan/t → M yuan/t
         outcome = solver.solve()
         collect(model, data, outcome)
         resolved.append(

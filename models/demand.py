@@ -10,6 +10,7 @@ r"""Demand and site load (formulation §3: constraints 1–3).
     which makes the LP much sparser for the solver)
 (3) Shiftable classes keep their daily energy, for every day d:
     Σ_{t∈d} f[s,w,t] = |d| · y[s,w]                                       `flex_daily[s,w,d]`
+Cost (plan-only): unserved = penalty [M yuan/(MW·yr)] · Σ u[r,w].
 Units: MW (average IT load); shape dimensionless with annual mean 1.
 """
 
@@ -17,17 +18,15 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import Limit, add_cost, add_limit
 
 
 def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
-    case = data.case
-    demand = case.demand.set_index(["region", "workload_class"])["demand_mw"]
-    m.demand_mw = pyo.Param(m.RW, mutable=True, initialize={k: float(demand[k]) for k in m.RW})
+    m.demand_mw = pyo.Param(m.RW, mutable=True, initialize=data.param("demand_mw"))
     m.x = pyo.Var(m.A, domain=pyo.NonNegativeReals, doc="served demand [MW]")
-    allow = bool(case.settings["allow_unserved"])
     m.u = pyo.Var(m.RW, domain=pyo.NonNegativeReals, doc="unserved demand [MW]")
-    if not allow:
+    if not data.param("allow_unserved"):
         for k in m.RW:
             m.u[k].fix(0.0)
 
@@ -67,3 +66,26 @@ def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
         return sum(m.f[s, w, t] for t in hours) == len(hours) * m.y[s, w]
 
     m.flex_daily = pyo.Constraint(m.SF, m.D, rule=flex_daily)
+
+    m.unserved_myuan_per_mw_yr = pyo.Param(
+        initialize=data.param("unserved_myuan_per_mw_yr"), mutable=True
+    )
+    add_cost(m, "unserved", 80, plan=lambda m: m.unserved_myuan_per_mw_yr * sum(m.u.values()))
+    add_limit(
+        m,
+        Limit(
+            "demand_met",
+            ("region", "workload_class"),
+            "demand",
+            "plan",
+            rank=1,
+            unit="yuan/MWh IT",
+            factor=1e6 / 8760.0,
+            meaning="one more MW of this region's demand of this class (per MWh IT)",
+            slack_var="u",
+            describe=lambda m, key, amount: (
+                f"region {key[0]}, class {key[1]}: {amount:,.1f} MW cannot be served"
+            ),
+            weight=1e4,  # per MW unserved: a limit is named before demand is dropped
+        ),
+    )

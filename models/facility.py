@@ -3,35 +3,31 @@ r"""IT capacity, cooling technology, facility power, PUE and water (formulation 
 (4) Capacity: L[s,k,t] ≤ usable · Cap_IT[s,k]                            `it_capacity[s,k,t]`
     Σ_k Cap_IT[s,k] ≤ MaxIT[s]                                            `max_it[s]`
 (5) Facility power: P[s,t] = Σ_k pue[s,k,t] · L[s,k,t]                   `facility_mw[s,t]`
-    (an Expression; pue from the Cooling curve at the hour's ambient temperature)
+    (an Expression; pue from the Cooling curve at the hour's ambient temperature); it draws
+    from the site's bus (balance term `facility`, sign −1)
 (8) Annual PUE cap: Σ_t ω_t P[s,t] ≤ PUEcap[s] · Σ_t ω_t Σ_k L[s,k,t]      `pue_cap_limit[s]`
 (9) Water cap (sites with a cap): Σ_t ω_t Σ_k wue[s,k,t] · L[s,k,t] ≤ WaterCap[s]
                                                                           `water_cap_limit[s]`
+Costs (per site): facility_capital Σ_k a·capex[k] · Cap_IT[s,k], facility_om Σ_k om·capex[k] ·
+Cap_IT[s,k] [M yuan/yr].
 Units: MW, MWh; wue in L/kWh equals m3/MWh, so water is in m3.
 MILP mode (15) is added by `add_milp` (see policy order in build).
 """
 
 from __future__ import annotations
 
-import math
-
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import Limit, add_balance_term, add_cost, add_limit
 
 
 def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
-    case = data.case
-    sites = case.sites
-    m.usable_share = pyo.Param(initialize=float(case.settings["usable_share"]), mutable=True)
-    m.max_it_mw = pyo.Param(
-        m.S, mutable=True, initialize=sites["max_it_mw"].astype(float).to_dict()
-    )
-    m.pue_cap = pyo.Param(m.S, mutable=True, initialize=sites["pue_cap"].astype(float).to_dict())
-    pue = data.pue
-    wue = data.wue
-    m.pue = pyo.Param(m.S, m.K, m.T, initialize=pue.to_dict(), within=pyo.Reals)
-    m.wue = pyo.Param(m.S, m.K, m.T, initialize=wue.to_dict(), within=pyo.Reals)
+    m.usable_share = pyo.Param(initialize=data.param("usable_share"), mutable=True)
+    m.max_it_mw = pyo.Param(m.S, mutable=True, initialize=data.param("max_it_mw"))
+    m.pue_cap = pyo.Param(m.S, mutable=True, initialize=data.param("pue_cap"))
+    m.pue = pyo.Param(m.S, m.K, m.T, initialize=data.param("pue"), within=pyo.Reals)
+    m.wue = pyo.Param(m.S, m.K, m.T, initialize=data.param("wue"), within=pyo.Reals)
 
     m.Cap_IT = pyo.Var(m.S, m.K, domain=pyo.NonNegativeReals, doc="IT capacity [MW]")
     m.L = pyo.Var(m.S, m.K, m.T, domain=pyo.NonNegativeReals, doc="IT load by cooling [MW]")
@@ -63,14 +59,93 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.S, rule=lambda m, s: m.facility_energy_mwh[s] <= m.pue_cap[s] * m.it_energy_mwh[s]
     )
 
-    capped = {
-        s: float(v)
-        for s, v in sites["water_cap_m3"].items()
-        if v is not None and not math.isnan(float(v))
-    }
+    capped = data.param("water_cap_m3")
     m.SW = pyo.Set(initialize=list(capped), ordered=True)
     m.water_cap_m3 = pyo.Param(m.SW, mutable=True, initialize=capped)
     m.water_cap_limit = pyo.Constraint(m.SW, rule=lambda m, s: m.water_m3[s] <= m.water_cap_m3[s])
+
+    m.facility_capital_rate = pyo.Param(
+        m.K, mutable=True, initialize=data.param("facility_capital_rate")
+    )
+    m.facility_om_rate = pyo.Param(m.K, mutable=True, initialize=data.param("facility_om_rate"))
+
+    add_balance_term(m, "facility", -1, lambda m, s, t: m.facility_mw[s, t])
+    add_cost(
+        m,
+        "facility_capital",
+        10,
+        site=lambda m, s: sum(m.facility_capital_rate[k] * m.Cap_IT[s, k] for k in m.K),
+    )
+    add_cost(
+        m,
+        "facility_om",
+        11,
+        site=lambda m, s: sum(m.facility_om_rate[k] * m.Cap_IT[s, k] for k in m.K),
+    )
+    add_limit(
+        m,
+        Limit(
+            "max_it",
+            ("site",),
+            "buildable IT capacity",
+            "site",
+            rank=5,
+            unit="M yuan/(MW*yr)",
+            meaning="1 MW less buildable IT capacity at the site",
+            elastic="one",
+            captive=True,
+            describe=lambda m, s, amount: (
+                f"site {s}: needs {amount:,.1f} MW more IT capacity than its buildable "
+                f"{pyo.value(m.max_it_mw[s]):,.1f} MW"
+            ),
+        ),
+    )
+    add_limit(
+        m,
+        Limit(
+            "pue_cap_limit",
+            ("site",),
+            "annual PUE cap",
+            "site",
+            rank=3,
+            unit="yuan/MWh facility",
+            factor=1e6,
+            meaning="1 MWh less facility energy allowed by the site's PUE cap",
+            elastic="kilo",
+            dispatch=True,
+            captive=True,
+            describe=_describe_pue_cap,
+        ),
+    )
+    add_limit(
+        m,
+        Limit(
+            "water_cap_limit",
+            ("site",),
+            "water cap",
+            "site",
+            rank=4,
+            unit="yuan/m3",
+            factor=1e6,
+            meaning="a water cap 1 m³ lower",
+            elastic="rhs",
+            dispatch=True,
+            describe=lambda m, s, amount: (
+                f"site {s}: water cap {pyo.value(m.water_cap_m3[s]):,.0f} m3/yr is "
+                f"{amount:,.0f} m3 below the water the served load needs"
+            ),
+        ),
+    )
+
+
+def _describe_pue_cap(m: pyo.ConcreteModel, s: str, amount: float) -> str:
+    it = float(pyo.value(m.it_energy_mwh[s]))
+    needed = float(pyo.value(m.facility_energy_mwh[s])) / it if it > 1e-5 else float("nan")
+    cooling = ", ".join(m.K)
+    return (
+        f"site {s}: cannot meet its {pyo.value(m.pue_cap[s]):.3g} PUE cap with "
+        f"{cooling} cooling: the plan needs an annual PUE of {needed:.3f}"
+    )
 
 
 def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -78,9 +153,11 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     Cap_IT[s,k] = size · N[s,k]                                           `modular[s,k]`
     Cap_IT[s,k] ≤ MaxIT[s] · Y[s,k]; Σ_k Y[s,k] ≤ Open[s]                 `one_cooling[s]`
+    Cost (plan-only: no site's re-dispatch LP holds the binaries): site_opening
+    Σ_s open_cost[s] · Open[s] [M yuan/yr].
     """
-    size = float(data.case.settings["module_size"])
-    m.module_size_mw = pyo.Param(initialize=size)
+    m.module_size_mw = pyo.Param(initialize=data.param("module_size_mw"))
+    m.open_cost_myuan = pyo.Param(m.S, mutable=True, initialize=data.param("open_cost_myuan"))
     m.Open = pyo.Var(m.S, domain=pyo.Binary)
     m.Y = pyo.Var(m.S, m.K, domain=pyo.Binary)
     m.N = pyo.Var(m.S, m.K, domain=pyo.NonNegativeIntegers)
@@ -91,3 +168,9 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] <= m.max_it_mw[s] * m.Y[s, k]
     )
     m.one_cooling = pyo.Constraint(m.S, rule=lambda m, s: sum(m.Y[s, k] for k in m.K) <= m.Open[s])
+    add_cost(
+        m,
+        "site_opening",
+        100,
+        plan=lambda m: sum(m.open_cost_myuan[s] * m.Open[s] for s in m.S),
+    )

@@ -3,58 +3,99 @@ r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 
 (10) E = Σ_{s,t} ω_t · ef[s] · G[s,t]  [t CO2]                           `emissions_t`
      E ≤ Ecap (if set)                                                    `carbon_cap_limit`
 (11) Green share (if set), overall:
-     Σ_{s,t} ω_t (PVu + WTu) + Σ_s GEC[s] ≥ share · Σ_{s,t} ω_t P[s,t]     `green_share_limit`
+     Σ_{s,t} ω_t Σ_v VREu + Σ_s GEC[s] ≥ share · Σ_{s,t} ω_t P[s,t]        `green_share_limit`
      or per site (scope = site)                                           `green_share_site[s]`
      GEC[s] ≥ 0 [MWh] exists only when a certificate price is given.
 (12) Utilisation (if set): Σ_t ω_t Σ_k L[s,k,t] ≥ minUtil · 8760 · Σ_k Cap_IT[s,k]
                                                                           `utilisation[s]`
 (14) Vouchers: voucher[v] ≤ Budget[v]                                     (variable bound)
-     voucher[v] ≤ rate[v] · price[v] · 8760 · Σ_{(r_v,w,s)∈A, s∈elig(v)} x[r_v,w,s] / 1e6
-                                                                          `voucher_use[v]`
-     (voucher in M yuan/yr; price in yuan/MWh of IT)
+     voucher[v] ≤ rate·price[v] · Σ_{(r_v,w,s)∈A, s∈elig(v)} x[r_v,w,s]    `voucher_use[v]`
+     (voucher in M yuan/yr; rate·price = rate · price [yuan/MWh IT] · 8760 / 1e6 from prepare)
+Costs: carbon = price [M yuan/t] · emissions (per site), certificates = gec price [M yuan/MWh]
+· GEC[s] (per site), vouchers = − Σ_v voucher[v] (plan-only).
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import Limit, add_cost, add_limit
 
 HOURS_PER_YEAR = 8760.0
 
 
 def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
-    case = data.case
-    policy = case.policy
-    sites = case.sites
-    m.emission_factor = pyo.Param(
-        m.S, mutable=True, initialize=sites["emission_factor_t_per_mwh"].astype(float).to_dict()
-    )
+    m.emission_factor = pyo.Param(m.S, mutable=True, initialize=data.param("emission_factor"))
     m.emissions_site_t = pyo.Expression(
         m.S, rule=lambda m, s: m.emission_factor[s] * sum(m.weight[t] * m.G[s, t] for t in m.T)
     )
     m.emissions_t = pyo.Expression(expr=sum(m.emissions_site_t[s] for s in m.S))
+    m.carbon_price_myuan_per_t = pyo.Param(
+        initialize=data.param("carbon_price_myuan_per_t"), mutable=True
+    )
+    add_cost(m, "carbon", 50, site=lambda m, s: m.carbon_price_myuan_per_t * m.emissions_site_t[s])
 
-    if policy.get("carbon_cap") is not None:
-        m.carbon_cap_t = pyo.Param(initialize=float(policy["carbon_cap"]), mutable=True)
+    cap = data.param("carbon_cap_t")
+    if cap is not None:
+        m.carbon_cap_t = pyo.Param(initialize=cap, mutable=True)
         m.carbon_cap_limit = pyo.Constraint(expr=m.emissions_t <= m.carbon_cap_t)
+        add_limit(
+            m,
+            Limit(
+                "carbon_cap_limit",
+                (),
+                "carbon cap",
+                "plan",
+                rank=2,
+                unit="yuan/t CO2",
+                factor=1e6,
+                meaning="a carbon cap 1 t CO₂ lower",
+                elastic="rhs",
+                dispatch=True,
+                describe=_describe_carbon,
+            ),
+        )
 
-    gec_on = policy.get("gec_price") is not None
     m.GEC = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="green certificates [MWh]")
-    if not gec_on:
+    if not data.param("gec_on"):
         for s in m.S:
             m.GEC[s].fix(0.0)
-    m.green_mwh = pyo.Expression(
-        m.S, rule=lambda m, s: sum(m.weight[t] * (m.PVu[s, t] + m.WTu[s, t]) for t in m.T)
+    m.gec_price_myuan_per_mwh = pyo.Param(
+        initialize=data.param("gec_price_myuan_per_mwh"), mutable=True
     )
-    share = policy.get("green_share_min")
+    add_cost(m, "certificates", 70, site=lambda m, s: m.gec_price_myuan_per_mwh * m.GEC[s])
+    m.green_mwh = pyo.Expression(
+        m.S,
+        rule=lambda m, s: sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T),
+    )
+    share = data.param("green_share_min")
     if share is not None:
-        m.green_share_min = pyo.Param(initialize=float(share), mutable=True)
-        if policy.get("green_share_scope") == "site":
+        m.green_share_min = pyo.Param(initialize=share, mutable=True)
+        green = dict(
+            unit="yuan/MWh green",
+            factor=1e6,
+            elastic="kilo",
+            describe=_describe_green,
+        )
+        if data.param("green_share_scope") == "site":
             m.green_share_site = pyo.Constraint(
                 m.S,
                 rule=lambda m, s: (
                     m.green_mwh[s] + m.GEC[s] >= m.green_share_min * m.facility_energy_mwh[s]
+                ),
+            )
+            add_limit(
+                m,
+                Limit(
+                    "green_share_site",
+                    ("site",),
+                    "green power share",
+                    "site",
+                    rank=7,
+                    meaning="1 MWh more green energy required at the site",
+                    dispatch=True,
+                    **green,
                 ),
             )
         else:
@@ -62,10 +103,23 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 expr=sum(m.green_mwh[s] + m.GEC[s] for s in m.S)
                 >= m.green_share_min * sum(m.facility_energy_mwh[s] for s in m.S)
             )
+            add_limit(
+                m,
+                Limit(
+                    "green_share_limit",
+                    (),
+                    "green power share",
+                    "plan",
+                    rank=6,
+                    meaning="1 MWh more green energy required (overall target)",
+                    dispatch=True,
+                    **green,
+                ),
+            )
 
-    util = policy.get("min_utilisation")
+    util = data.param("min_utilisation")
     if util is not None:
-        m.min_utilisation = pyo.Param(initialize=float(util), mutable=True)
+        m.min_utilisation = pyo.Param(initialize=util, mutable=True)
         m.utilisation = pyo.Constraint(
             m.S,
             rule=lambda m, s: (
@@ -73,20 +127,51 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 >= m.min_utilisation * HOURS_PER_YEAR * sum(m.Cap_IT[s, k] for k in m.K)
             ),
         )
+        add_limit(
+            m,
+            Limit(
+                "utilisation",
+                ("site",),
+                "minimum utilisation",
+                "site",
+                rank=8,
+                unit="yuan/MWh IT",
+                factor=1e6,
+                meaning="1 MWh IT more required by the minimum utilisation",
+                elastic="kilo",
+                dispatch=True,
+                describe=lambda m, s, amount: (
+                    f"site {s}: minimum utilisation {pyo.value(m.min_utilisation):.0%} misses "
+                    f"by {amount:,.0f} MWh/yr of IT energy"
+                ),
+            ),
+        )
 
     _add_vouchers(m, data)
 
 
+def _describe_carbon(m: pyo.ConcreteModel, key: object, amount: float) -> str:
+    cap = float(pyo.value(m.carbon_cap_t))
+    return (
+        f"carbon cap {cap / 1e6:,.3f} Mt/yr is {amount / 1e6:,.3f} Mt below the least "
+        f"emissions reachable ({(cap + amount) / 1e6:,.3f} Mt/yr)"
+    )
+
+
+def _describe_green(m: pyo.ConcreteModel, key: object, amount: float) -> str:
+    where = "overall" if key is None else f"site {key}"
+    return (
+        f"green share {pyo.value(m.green_share_min):.0%} {where}: "
+        f"{amount:,.0f} MWh/yr of green power short of the target"
+    )
+
+
 def _add_vouchers(m: pyo.ConcreteModel, data: ModelData) -> None:
-    v = data.case.vouchers
     m.voucher_budget_myuan = pyo.Param(
-        m.V, mutable=True, initialize=v["budget_myuan_per_yr"].astype(float).to_dict()
+        m.V, mutable=True, initialize=data.param("voucher_budget_myuan")
     )
-    m.voucher_rate = pyo.Param(
-        m.V, mutable=True, initialize=v["rate_share"].astype(float).to_dict()
-    )
-    m.voucher_price = pyo.Param(
-        m.V, mutable=True, initialize=v["compute_price_yuan_per_mwh"].astype(float).to_dict()
+    m.voucher_myuan_per_mw_yr = pyo.Param(
+        m.V, mutable=True, initialize=data.param("voucher_myuan_per_mw_yr")
     )
     m.voucher = pyo.Var(
         m.V,
@@ -94,19 +179,23 @@ def _add_vouchers(m: pyo.ConcreteModel, data: ModelData) -> None:
         bounds=lambda m, k: (0, m.voucher_budget_myuan[k]),
         doc="voucher subsidy used [M yuan/yr]",
     )
-    eligible = {}
-    for name, row in v.iterrows():
-        sites = {s.strip() for s in str(row["eligible_sites"]).split(",")}
-        issuer = row["issuer_region"]
-        eligible[name] = [(r, w, s) for r, w, s in m.A if r == issuer and s in sites]
+    eligible = data.param("voucher_routes")
     m.voucher_use = pyo.Constraint(
         m.V,
         rule=lambda m, k: (
-            m.voucher[k]
-            <= m.voucher_rate[k]
-            * m.voucher_price[k]
-            * HOURS_PER_YEAR
-            / 1e6
-            * sum(m.x[a] for a in eligible[k])
+            m.voucher[k] <= m.voucher_myuan_per_mw_yr[k] * sum(m.x[a] for a in eligible[k])
+        ),
+    )
+    add_cost(m, "vouchers", 90, plan=lambda m: -sum(m.voucher[v] for v in m.V))
+    add_limit(
+        m,
+        Limit(
+            "voucher_use",
+            ("voucher",),
+            "voucher use",
+            "plan",
+            rank=10,
+            unit="M yuan/M yuan",
+            meaning="1 M yuan less voucher budget",
         ),
     )

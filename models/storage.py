@@ -5,26 +5,26 @@ SoC[s,t] = SoC[s,prev(t)] + η_c · Ch[s,t] − Dis[s,t] / η_d               `b
 Ch[s,t] ≤ Cap_P[s], Dis[s,t] ≤ Cap_P[s]                                   `charge_limit`,
                                                                           `discharge_limit`
 SoC[s,t] ≤ Cap_E[s]                                                       `soc_limit`
-η_c = η_d = √(round-trip efficiency). One-hour steps: MW × 1 h = MWh.
+η_c = η_d = √(round-trip efficiency) (derived in prepare). One-hour steps: MW × 1 h = MWh.
+Balance terms: discharge Dis (+1), charge Ch (−1).
+Costs (per site): battery_capital and battery_om on Cap_E (energy capex) and Cap_P (power
+capex); battery_wear = wear [M yuan/MWh] · Σ_t ω_t Dis[s,t].
 """
 
 from __future__ import annotations
 
-import math
-
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import add_balance_term, add_cost
 
 
 def add_storage(m: pyo.ConcreteModel, data: ModelData) -> None:
-    case = data.case
-    eta = math.sqrt(float(case.settings["battery_round_trip_efficiency"]))
-    m.eta_charge = pyo.Param(initialize=eta, mutable=True)
-    m.eta_discharge = pyo.Param(initialize=eta, mutable=True)
+    m.eta_charge = pyo.Param(initialize=data.param("eta_charge"), mutable=True)
+    m.eta_discharge = pyo.Param(initialize=data.param("eta_discharge"), mutable=True)
     m.Cap_E = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="battery energy [MWh]")
     m.Cap_P = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="battery power [MW]")
-    if case.technology("battery_energy") is None or case.technology("battery_power") is None:
+    if not data.param("battery_on"):
         for s in m.S:
             m.Cap_E[s].fix(0.0)
             m.Cap_P[s].fix(0.0)
@@ -44,3 +44,39 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.charge_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.Ch[s, t] <= m.Cap_P[s])
     m.discharge_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.Dis[s, t] <= m.Cap_P[s])
     m.soc_limit = pyo.Constraint(m.S, m.T, rule=lambda m, s, t: m.SoC[s, t] <= m.Cap_E[s])
+
+    for name in (
+        "battery_energy_capital_rate",
+        "battery_energy_om_rate",
+        "battery_power_capital_rate",
+        "battery_power_om_rate",
+        "battery_wear_myuan_per_mwh",
+    ):
+        m.add_component(name, pyo.Param(initialize=data.param(name), mutable=True))
+
+    add_balance_term(m, "battery_discharge", 1, lambda m, s, t: m.Dis[s, t])
+    add_balance_term(m, "battery_charge", -1, lambda m, s, t: m.Ch[s, t])
+    add_cost(
+        m,
+        "battery_capital",
+        30,
+        site=lambda m, s: (
+            m.battery_energy_capital_rate * m.Cap_E[s] + m.battery_power_capital_rate * m.Cap_P[s]
+        ),
+    )
+    add_cost(
+        m,
+        "battery_om",
+        31,
+        site=lambda m, s: (
+            m.battery_energy_om_rate * m.Cap_E[s] + m.battery_power_om_rate * m.Cap_P[s]
+        ),
+    )
+    add_cost(
+        m,
+        "battery_wear",
+        32,
+        site=lambda m, s: (
+            m.battery_wear_myuan_per_mwh * sum(m.weight[t] * m.Dis[s, t] for t in m.T)
+        ),
+    )

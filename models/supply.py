@@ -1,39 +1,41 @@
-r"""PV, wind and grid supply; the hourly energy balance (formulation §4 and §6: constraint 6).
+r"""Variable renewables and grid supply; the hourly energy balance (formulation §4 and §6).
 
-G[s,t] + PVu[s,t] + WTu[s,t] + Dis[s,t] − Ch[s,t] = P[s,t]              `energy_balance[s,t]`
-PVu[s,t] ≤ Cap_PV[s] · cf_pv[s,t]                                         `pv_output[s,t]`
-WTu[s,t] ≤ Cap_WT[s] · cf_wt[s,t]                                         `wind_output[s,t]`
-G[s,t] ≤ GridMax[s]                                                       (variable bound)
-Cap_PV[s] ≤ PVmax[s], Cap_WT[s] ≤ WTmax[s]                                (variable bounds)
-Curtailment = Cap·cf − used (reported, not a variable). Units: MW.
+Variable renewables are one technology dimension v ∈ VRE (pv, wind, ...: rows of the
+Technologies sheet with a capacity factor profile each):
+VREu[s,v,t] ≤ cf[s,v,t] · Cap_VRE[s,v]                                   `vre_output[s,v,t]`
+Cap_VRE[s,v] ≤ VREmax[s,v]                                                (variable bound)
+G[s,t] ≤ GridMax[s]                                                       (variable bound,
+                                                                          limit `grid_max`)
+Balance terms: grid G (+1), renewables Σ_v VREu (+1).
+Costs (per site): <v>_capital = a·capex[v] · Cap_VRE[s,v], <v>_om = om·capex[v] ·
+Cap_VRE[s,v] for each v (pv_capital, pv_om, wind_capital, wind_om), and grid_energy =
+price[s] · Σ_t ω_t · tou[s,t] · G[s,t] (price in M yuan/MWh).
+
+Energy balance (`add_energy_balance`, after every block that registers a balance term):
+Σ_{terms with sign +1} term[s,t] = Σ_{terms with sign −1} term[s,t]      `energy_balance[s,t]`
+(today: G + Σ_v VREu + Dis = P + Ch). Curtailment = Cap·cf − used (reported). Units: MW.
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import Limit, add_balance_term, add_cost, add_limit, registry
 
 
 def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
-    case = data.case
-    sites = case.sites
-    pv_on = case.technology("pv") is not None
-    wind_on = case.technology("wind") is not None
-    m.pv_max_mw = pyo.Param(
-        m.S, mutable=True, initialize=(sites["pv_max_mw"] * pv_on).astype(float).to_dict()
-    )
-    m.wind_max_mw = pyo.Param(
-        m.S, mutable=True, initialize=(sites["wind_max_mw"] * wind_on).astype(float).to_dict()
-    )
-    m.grid_max_mw = pyo.Param(
-        m.S, mutable=True, initialize=sites["grid_max_mw"].astype(float).to_dict()
-    )
-    m.cf_pv = pyo.Param(m.S, m.T, initialize=_long(data.pv_cf), within=pyo.Reals)
-    m.cf_wind = pyo.Param(m.S, m.T, initialize=_long(data.wind_cf), within=pyo.Reals)
+    m.vre_max_mw = pyo.Param(m.S, m.VRE, mutable=True, initialize=data.param("vre_max_mw"))
+    m.grid_max_mw = pyo.Param(m.S, mutable=True, initialize=data.param("grid_max_mw"))
+    m.cf = pyo.Param(m.S, m.VRE, m.T, initialize=data.param("cf"), within=pyo.Reals)
 
-    m.Cap_PV = pyo.Var(m.S, domain=pyo.NonNegativeReals, bounds=lambda m, s: (0, m.pv_max_mw[s]))
-    m.Cap_WT = pyo.Var(m.S, domain=pyo.NonNegativeReals, bounds=lambda m, s: (0, m.wind_max_mw[s]))
+    m.Cap_VRE = pyo.Var(
+        m.S,
+        m.VRE,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda m, s, v: (0, m.vre_max_mw[s, v]),
+        doc="variable renewable capacity [MW]",
+    )
     m.G = pyo.Var(
         m.S,
         m.T,
@@ -41,29 +43,66 @@ def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
         bounds=lambda m, s, t: (0, m.grid_max_mw[s]),
         doc="grid import [MW]",
     )
-    m.PVu = pyo.Var(m.S, m.T, domain=pyo.NonNegativeReals)
-    m.WTu = pyo.Var(m.S, m.T, domain=pyo.NonNegativeReals)
+    m.VREu = pyo.Var(m.S, m.VRE, m.T, domain=pyo.NonNegativeReals, doc="renewable output used")
 
-    m.pv_output = pyo.Constraint(
-        m.S, m.T, rule=lambda m, s, t: m.PVu[s, t] <= m.cf_pv[s, t] * m.Cap_PV[s]
-    )
-    m.wind_output = pyo.Constraint(
-        m.S, m.T, rule=lambda m, s, t: m.WTu[s, t] <= m.cf_wind[s, t] * m.Cap_WT[s]
+    m.vre_output = pyo.Constraint(
+        m.S, m.VRE, m.T, rule=lambda m, s, v, t: m.VREu[s, v, t] <= m.cf[s, v, t] * m.Cap_VRE[s, v]
     )
 
+    m.vre_capital_rate = pyo.Param(m.VRE, mutable=True, initialize=data.param("vre_capital_rate"))
+    m.vre_om_rate = pyo.Param(m.VRE, mutable=True, initialize=data.param("vre_om_rate"))
+    m.grid_price_myuan_per_mwh = pyo.Param(
+        m.S, mutable=True, initialize=data.param("grid_price_myuan_per_mwh")
+    )
+    m.tou_factor = pyo.Param(m.S, m.T, within=pyo.Reals, initialize=data.param("tou_factor"))
 
-def add_energy_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Called after storage so Ch/Dis exist."""
-    m.energy_balance = pyo.Constraint(
-        m.S,
-        m.T,
-        rule=lambda m, s, t: (
-            m.G[s, t] + m.PVu[s, t] + m.WTu[s, t] + m.Dis[s, t] - m.Ch[s, t] == m.facility_mw[s, t]
+    add_balance_term(m, "grid", 1, lambda m, s, t: m.G[s, t])
+    add_balance_term(m, "renewables", 1, lambda m, s, t: sum(m.VREu[s, v, t] for v in m.VRE))
+    for i, v in enumerate(m.VRE):
+        add_cost(
+            m,
+            f"{v}_capital",
+            20 + 2 * i,
+            site=lambda m, s, v=v: m.vre_capital_rate[v] * m.Cap_VRE[s, v],
+        )
+        add_cost(
+            m, f"{v}_om", 21 + 2 * i, site=lambda m, s, v=v: m.vre_om_rate[v] * m.Cap_VRE[s, v]
+        )
+    add_cost(
+        m,
+        "grid_energy",
+        40,
+        site=lambda m, s: (
+            m.grid_price_myuan_per_mwh[s]
+            * sum(m.weight[t] * m.tou_factor[s, t] * m.G[s, t] for t in m.T)
+        ),
+    )
+    add_limit(
+        m,
+        Limit(
+            "grid_max",
+            ("site",),
+            "grid connection",
+            "site",
+            dual=False,
+            elastic="one",
+            bound=("G", "grid_max_mw"),
+            slack_index=(0,),
+            describe=lambda m, s, amount: (
+                f"site {s}: needs {amount:,.1f} MW more grid connection than "
+                f"its {pyo.value(m.grid_max_mw[s]):,.0f} MW"
+            ),
         ),
     )
 
 
-def _long(frame) -> dict:
-    """t × site frame → {(site, t): value}."""
-    stacked = frame.stack()
-    return {(s, int(t)): float(v) for (t, s), v in stacked.items()}
+def add_energy_balance(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ of the registered supplies = Σ of the registered draws, per site and step."""
+    terms = registry(m).balance
+    supplies = [b.expr for b in terms if b.sign > 0]
+    draws = [b.expr for b in terms if b.sign < 0]
+    m.energy_balance = pyo.Constraint(
+        m.S,
+        m.T,
+        rule=lambda m, s, t: sum(e(m, s, t) for e in supplies) == sum(e(m, s, t) for e in draws),
+    )

@@ -12,22 +12,23 @@ scenario override on the raw tables (planner.inputs.scenarios), so the case is v
 whole for every point.
 
 Re-use: a built model can take a changed case without a rebuild when every changed input cell
-only feeds mutable Params. `mutable_values(data)` computes those Params from a case the way
-`models/` does (same unit conversions, e.g. Technologies capex, life and the discount rate →
-`pv_capital_rate` = annuity factor · capex [M yuan/(MW·yr)]), `reuse_plan` lists the cells that
-changed between the model's case and a new one and says why a rebuild is needed ("structural"),
-and `apply_values` sets the Params that differ. Structural changes: sets (sites, routes, classes,
-available technologies, demand switched on or off, water caps or link limits added or removed),
-optional constraints switched on or off (`Policy.carbon_cap` from blank to a value), time
-series and everything derived from them (cooling curves, time of use share, demand in typical-
-day mode, because the peak day kept by the time aggregation follows demand).
+only feeds mutable Params. `reuse_plan` lists the cells that changed between the model's case
+and a new one, derives the new case on the model's time steps (`planner.prepare.derive`: the
+one place where parameters are derived, e.g. Technologies capex, life and the discount rate →
+`vre_capital_rate` = annuity factor · capex [M yuan/(MW·yr)]) and says why a rebuild is needed
+("structural"); `models.update` then pushes the Params that differ. Structural changes: sets
+(sites, routes, classes, available technologies, demand switched on or off, water caps or
+link limits added or removed), optional constraints switched on or off (`Policy.carbon_cap`
+from blank to a value), time series and everything derived from them (cooling curves, time of
+use share, demand in typical-day mode, because the peak day kept by the time aggregation
+follows demand).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +36,6 @@ import pandas as pd
 
 from planner.inputs.schema import BY_NAME, POLICY, SETTINGS, Column, Key, Sheet, expectation
 from planner.inputs.validate import check_value
-from planner.prepare import annuity_factor
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -270,7 +270,7 @@ def value_text(value: object) -> str:
 # ----------------------------------------------------------------------------- re-use
 
 # Input cells that feed only mutable Params (or only results), by sheet: column (or key) names.
-# Whether a change is usable on a given model is then decided by `apply_values` (same index
+# Whether a change is usable on a given model is then decided by `models.structural_changes` (same
 # sets; an optional Param present in both). Anything else is structural.
 REUSABLE: dict[str, frozenset[str]] = {
     "Settings": frozenset(
@@ -380,170 +380,6 @@ def structural_reasons(changes: list[Change], time_mode: str) -> list[str]:
     return reasons
 
 
-def _rates(case: Case, kind: str) -> tuple[dict[str, float], dict[str, float]]:
-    """As models.objective: {tech: annuity·capex}, {tech: om·capex} [M yuan per unit-year]."""
-    t = case.technologies
-    rate = float(case.settings["discount_rate"])
-    rows = t[(t["kind"] == kind) & t["available"]]
-    capital = {
-        str(k): annuity_factor(rate, float(r["life_yr"])) * float(r["capex_myuan_per_unit"])
-        for k, r in rows.iterrows()
-    }
-    om = {
-        str(k): float(r["fixed_om_share"]) * float(r["capex_myuan_per_unit"])
-        for k, r in rows.iterrows()
-    }
-    return capital, om
-
-
-def _first(rates: dict[str, float]) -> float:
-    return float(next(iter(rates.values()))) if rates else 0.0
-
-
-def mutable_values(data: ModelData) -> dict[str, float | dict | None]:
-    """Values of the mutable Params of `models.build(data)` that input cells feed, computed as
-    the models compute them (links and routes: those of `data`, as `prepare` derives them).
-    Scalars are floats (None: the optional Param does not exist);
-    indexed Params are {index: value} over exactly the Param's index set."""
-    case = data.case
-    s, policy, sites = case.settings, case.policy, case.sites
-    pv_on = case.technology("pv") is not None
-    wind_on = case.technology("wind") is not None
-    demand = case.demand[case.demand["demand_mw"] > 0]
-    link_table = data.links
-    route_table = data.routes
-    route_keys = list(
-        zip(route_table["region"], route_table["workload_class"], route_table["site"], strict=True)
-    )
-    used = {(r, site) for r, _, site in route_keys}
-    caps = {
-        (r, site): float(c)
-        for r, site, c in zip(
-            link_table["region"], link_table["site"], link_table["capacity_gbps"], strict=True
-        )
-        if not math.isnan(float(c)) and (r, site) in used
-    }
-    water = {
-        str(k): float(v)
-        for k, v in sites["water_cap_m3"].items()
-        if v is not None and not math.isnan(float(v))
-    }
-    eta = math.sqrt(float(s["battery_round_trip_efficiency"]))
-    facility_capital, facility_om = _rates(case, "facility")
-    rates = {kind: _rates(case, kind) for kind in ("pv", "wind", "battery_energy", "battery_power")}
-    v = case.vouchers
-
-    def column(frame: pd.DataFrame, name: str, factor: float = 1.0) -> dict:
-        return {str(k): float(x) * factor for k, x in frame[name].items()}
-
-    def optional(name: str) -> float | None:
-        value = policy.get(name)
-        return None if value is None else float(value)
-
-    gec = policy.get("gec_price")
-    return {
-        "usable_share": float(s["usable_share"]),
-        "max_it_mw": column(sites, "max_it_mw"),
-        "pue_cap": column(sites, "pue_cap"),
-        "water_cap_m3": water,
-        "demand_mw": {
-            (str(r), str(w)): float(d)
-            for r, w, d in zip(
-                demand["region"], demand["workload_class"], demand["demand_mw"], strict=True
-            )
-        },
-        "pv_max_mw": column(sites, "pv_max_mw", float(pv_on)),
-        "wind_max_mw": column(sites, "wind_max_mw", float(wind_on)),
-        "grid_max_mw": column(sites, "grid_max_mw"),
-        "eta_charge": eta,
-        "eta_discharge": eta,
-        "link_cost_myuan_per_gbps_yr": dict(
-            zip(route_keys, route_table["cost_myuan_per_gbps_yr"].astype(float), strict=True)
-        ),
-        "link_capacity_gbps": caps,
-        "emission_factor": column(sites, "emission_factor_t_per_mwh"),
-        "carbon_cap_t": optional("carbon_cap"),
-        "green_share_min": optional("green_share_min"),
-        "min_utilisation": optional("min_utilisation"),
-        "voucher_budget_myuan": column(v, "budget_myuan_per_yr"),
-        "voucher_rate": column(v, "rate_share"),
-        "voucher_price": column(v, "compute_price_yuan_per_mwh"),
-        "facility_capital_rate": facility_capital,
-        "facility_om_rate": facility_om,
-        "pv_capital_rate": _first(rates["pv"][0]),
-        "pv_om_rate": _first(rates["pv"][1]),
-        "wind_capital_rate": _first(rates["wind"][0]),
-        "wind_om_rate": _first(rates["wind"][1]),
-        "battery_energy_capital_rate": _first(rates["battery_energy"][0]),
-        "battery_energy_om_rate": _first(rates["battery_energy"][1]),
-        "battery_power_capital_rate": _first(rates["battery_power"][0]),
-        "battery_power_om_rate": _first(rates["battery_power"][1]),
-        "battery_wear_yuan_per_mwh": float(s["battery_wear_cost"]),
-        "carbon_price": float(s["carbon_price"]),
-        "unserved_penalty": float(s["unserved_penalty"]),
-        "gec_price": float(gec) if gec is not None else 0.0,
-        "grid_tariff_yuan_per_kwh": column(sites, "grid_price_yuan_per_kwh"),
-        "open_cost_myuan": {
-            str(k): float(x) for k, x in sites["open_cost_myuan_per_yr"].fillna(0.0).items()
-        },
-    }
-
-
-# Optional Params whose existence follows an input (blank → no Param, no constraint).
-_OPTIONAL_SCALARS = ("carbon_cap_t", "green_share_min", "min_utilisation")
-
-
-def _param_index(param: pyo.Param) -> set:
-    return set(param.keys())
-
-
-def check_values(model: pyo.ConcreteModel, values: dict) -> list[str]:
-    """Reasons `values` cannot be set on `model` (an optional Param missing or extra, an index
-    set that differs); empty when they can."""
-    reasons = []
-    for name, value in values.items():
-        param = getattr(model, name, None)
-        if isinstance(value, dict):
-            if param is None:
-                reasons.append(f"model has no parameter {name}")
-            elif _param_index(param) != set(value):
-                reasons.append(f"index set of {name} changes")
-        elif name in _OPTIONAL_SCALARS:
-            if (param is None) != (value is None):
-                state = "switched on" if param is None else "switched off"
-                reasons.append(f"{name} is {state} (adds or removes a constraint)")
-        elif param is None:
-            reasons.append(f"model has no parameter {name}")
-    return reasons
-
-
-def apply_values(model: pyo.ConcreteModel, values: dict, tolerance: float = 0.0) -> list[str]:
-    """Set every mutable Param whose value differs from `values`; returns the names set.
-    Call `check_values` first."""
-    import pyomo.environ as pyo
-
-    changed = []
-    for name, value in values.items():
-        param = getattr(model, name, None)
-        if param is None or value is None:
-            continue
-        if isinstance(value, dict):
-            hit = False
-            for index, new in value.items():
-                old = pyo.value(param[index])
-                if abs(old - new) > tolerance * max(1.0, abs(new)):
-                    param[index] = new
-                    hit = True
-            if hit:
-                changed.append(name)
-        else:
-            old = pyo.value(param)
-            if abs(old - value) > tolerance * max(1.0, abs(value)):
-                param.set_value(value)
-                changed.append(name)
-    return changed
-
-
 def _feeds_network(parameter: Parameter) -> bool:
     """Whether a cell enters the link table or the routes (planner.network)."""
     return parameter.sheet in ("Links", "Demand", "Regions", "Classes") or (
@@ -562,12 +398,11 @@ def _feeds_network(parameter: Parameter) -> bool:
 
 @dataclass(frozen=True)
 class ReusePlan:
-    """How a new case goes onto a built model: `data` (the model's data with the new case and
-    its links and routes), `values` of the mutable Params, the cell `changes`, and `reasons`
-    for a rebuild (empty: re-use is possible)."""
+    """How a new case goes onto a built model: `data` (the new case derived on the model's
+    time steps; push it with `models.update`), the cell `changes`, and `reasons` for a
+    rebuild (empty: re-use is possible)."""
 
     data: ModelData | None
-    values: dict
     changes: tuple[Change, ...]
     reasons: tuple[str, ...]
 
@@ -577,23 +412,21 @@ class ReusePlan:
 
 
 def reuse_plan(model: pyo.ConcreteModel, data: ModelData, new_case: Case) -> ReusePlan:
-    """Whether `model` (built from `data`) can solve `new_case` by changing mutable Params."""
-    from planner.network import links, routes
+    """Whether `model` (built from `data`) can solve `new_case` by changing mutable Params:
+    the new case is derived on the same time steps (`planner.prepare.derive`, the one
+    derivation of every parameter) and `models.structural_changes` compares it with the
+    model."""
+    from models.update import structural_changes
+    from planner.prepare import derive
 
     changes, reasons = case_changes(data.case, new_case)
     reasons += structural_reasons(changes, data.time.mode)
     if reasons:
-        return ReusePlan(None, {}, tuple(changes), tuple(reasons))
-    if any(_feeds_network(c.parameter) for c in changes):
-        link_table = links(new_case)
-        new_data = replace(
-            data, case=new_case, links=link_table, routes=routes(new_case, link_table)
-        )
-    else:
-        new_data = replace(data, case=new_case)
-    values = mutable_values(new_data)
-    reasons = check_values(model, values)
-    return ReusePlan(new_data, values, tuple(changes), tuple(reasons))
+        return ReusePlan(None, tuple(changes), tuple(reasons))
+    network = any(_feeds_network(c.parameter) for c in changes)
+    new_data = derive(new_case, data.time, None if network else data.links)
+    reasons = structural_changes(model, new_data)
+    return ReusePlan(new_data, tuple(changes), tuple(reasons))
 
 
 __all__ = [
@@ -602,10 +435,7 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ReusePlan",
-    "apply_values",
     "case_changes",
-    "check_values",
-    "mutable_values",
     "parse_value",
     "resolve",
     "reuse_plan",

@@ -248,9 +248,11 @@ class Pipeline:
         re-solves for `case` (timings restart with phase 'update', reported to `on_phase` once
         it has succeeded). False: the model would have to be rebuilt; nothing was changed.
 
-        The one place where a changed case meets a built model (today planner.params:
-        `reuse_plan` derives the new values, `apply_values` sets them)."""
-        from planner.params import apply_values, reuse_plan
+        The one place where a changed case meets a built model: `planner.params.reuse_plan`
+        re-derives the case on the model's time steps (`planner.prepare.derive`) and
+        `models.update` pushes the changed values into the model."""
+        from models.update import update
+        from planner.params import reuse_plan
 
         if self.model is None or self.data is None:
             return False
@@ -258,7 +260,7 @@ class Pipeline:
         plan = reuse_plan(self.model, self.data, case)
         if not plan.reusable:
             return False
-        apply_values(self.model, plan.values)
+        update(self.model, plan.data)
         self.case, self.data = case, plan.data
         self.outcome, self.results, self.explanation = None, None, None
         self.timer.reset()

@@ -1,50 +1,67 @@
 """Model data: a validated Case on chosen time steps, with every derived parameter computed
 (vectorised) so that `models/` only declares sets, variables and constraints.
 
-Derived here, each traceable to an input:
+This is the one place where model parameters are derived from inputs; each traceable to one:
 - routes A and link costs (planner.network),
 - pue[s,k,t], wue[s,k,t] by linear interpolation of the Cooling curves at the site's ambient
   temperature (flat beyond the curve's ends),
-- grid price [yuan/MWh] = grid_price [yuan/kWh] · 1000 · tou_factor[s,t] with
-  tou_factor = (1 − tou_energy_share) + tou_energy_share · price multiplier[s,t],
-- annuity factors r / (1 − (1 + r)^−life).
+- grid price [M yuan/MWh] = grid_price [yuan/kWh] · 1e-3 and tou_factor[s,t] =
+  (1 − tou_energy_share) + tou_energy_share · price multiplier[s,t],
+- annuity factors r / (1 − (1 + r)^−life) times capex, fixed O&M times capex,
+- √ of the battery round-trip efficiency, yuan → M yuan (1e-6) of every price,
+- the day structure of the time steps (prev[t], cyclic within a day or over the year),
+- variable renewables as one technology dimension (RENEWABLE_KINDS): capacity potential,
+  capacity factor profile and cost rates per technology.
+`derive(case, time, links)` computes `ModelData` from a case on given time steps; `prepare`
+also aggregates time. A sweep or scenario re-uses the time steps and calls `derive` again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from models.data import ModelData
 from planner.inputs.case import Case
 from planner.network import links, routes
 from planner.timeseries import TimeSlices, select
 
+HOURS_PER_YEAR = 8760.0
+MYUAN_PER_YUAN = 1e-6
+# Variable renewable technologies: Technologies kind = profile name = Sites column prefix
+# (`<kind>_max_mw`). One row of each at most (schema); an element of VRE is the kind, so that
+# output names (pv_mw, wind_capital, ...) follow it.
+RENEWABLE_KINDS = ("pv", "wind")
 
-@dataclass(frozen=True)
-class ModelData:
-    """Everything `models.build` needs. Series are indexed as named in their docstring."""
+__all__ = [
+    "RENEWABLE_KINDS",
+    "ModelData",
+    "annuity_factor",
+    "derive",
+    "prepare",
+    "register_deriver",
+    "unregister_deriver",
+]
 
-    case: Case
-    time: TimeSlices
-    links: pd.DataFrame  # region, site, rtt_ms, capacity_gbps, cost_myuan_per_gbps_yr
-    routes: pd.DataFrame  # region, workload_class, site, ...
-    pue: pd.Series  # (site, cooling, t) → PUE [-]
-    wue: pd.Series  # (site, cooling, t) → WUE [L/kWh IT] = [m3/MWh IT]
-    temperature: pd.DataFrame  # t × site [degC]
-    pv_cf: pd.DataFrame  # t × site [MW/MW installed]
-    wind_cf: pd.DataFrame  # t × site
-    tou_factor: pd.DataFrame  # t × site [-], multiplies the average tariff
-    shape: pd.DataFrame  # t × workload_class [-], mean 1 over the year (flat = 1)
+# Derivations of blocks that plug in from outside (models.build.register_block): name →
+# fn(case, time) returning {Param name: value in model units}, merged into ModelData.params.
+Deriver = Callable[[Case, TimeSlices], dict]
+DERIVERS: dict[str, Deriver] = {}
 
-    @property
-    def sites(self) -> list[str]:
-        return list(self.case.sites.index)
 
-    @property
-    def steps(self) -> pd.DataFrame:
-        return self.time.steps
+def register_deriver(name: str, fn: Deriver) -> None:
+    """Add a plug-in block's parameter derivation to every `derive` from now on."""
+    if name in DERIVERS:
+        raise ValueError(f"deriver {name} is registered already")
+    DERIVERS[name] = fn
+
+
+def unregister_deriver(name: str) -> None:
+    """Remove a derivation added with `register_deriver` (no error when absent)."""
+    DERIVERS.pop(name, None)
 
 
 def annuity_factor(rate: float, life_yr: float) -> float:
@@ -52,6 +69,25 @@ def annuity_factor(rate: float, life_yr: float) -> float:
     if rate == 0:
         return 1.0 / life_yr
     return rate / (1.0 - (1.0 + rate) ** (-life_yr))
+
+
+def cost_rates(case: Case, kind: str) -> tuple[dict[str, float], dict[str, float]]:
+    """{tech: annuity·capex}, {tech: om·capex} [M yuan per unit-year] of the available
+    technologies of one kind."""
+    t = case.technologies
+    rate = float(case.settings["discount_rate"])
+    rows = t[(t["kind"] == kind) & t["available"]]
+    capital = {
+        str(k): annuity_factor(rate, r["life_yr"]) * r["capex_myuan_per_unit"]
+        for k, r in rows.iterrows()
+    }
+    om = {str(k): r["fixed_om_share"] * r["capex_myuan_per_unit"] for k, r in rows.iterrows()}
+    return capital, om
+
+
+def _single(rates: dict[str, float]) -> float:
+    """The rate of the one technology of a kind (0 when there is none)."""
+    return float(next(iter(rates.values()))) if rates else 0.0
 
 
 def interpolate_curves(cooling: pd.DataFrame, temperature: pd.DataFrame, value: str) -> pd.Series:
@@ -91,22 +127,193 @@ def prepare(case: Case, time_option: str | None = None) -> ModelData:
     """Aggregate time and derive all model parameters for `case`."""
     option = time_option or str(case.settings["time"])
     time = select(case.profiles, option, demand_peak_series(case))
+    return derive(case, time)
+
+
+def _prev_steps(day: np.ndarray, cyclic_year: bool) -> np.ndarray:
+    """prev[t]: the step before t, cyclic over the year (full year) or within t's day."""
+    n = len(day)
+    if cyclic_year:
+        return np.roll(np.arange(n), 1)
+    first = np.r_[True, day[1:] != day[:-1]]
+    last_of_day = np.zeros(n, dtype=int)
+    ends = np.r_[np.flatnonzero(day[1:] != day[:-1]), n - 1]
+    starts = np.flatnonzero(first)
+    for s, e in zip(starts, ends, strict=True):
+        last_of_day[s] = e
+    return np.where(first, last_of_day, np.arange(n) - 1)
+
+
+def _site_time(frame: pd.DataFrame) -> dict:
+    """t × site frame → {(site, t): value}."""
+    return {(s, int(t)): float(v) for (t, s), v in frame.stack().items()}
+
+
+def _column(frame: pd.DataFrame, name: str, factor: float = 1.0) -> dict:
+    return {str(k): float(x) * factor for k, x in frame[name].items()}
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None else float(value)
+
+
+def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None) -> ModelData:
+    """Every model parameter of `case` on the time steps `time` (links and routes derived
+    unless `link_table` is given; routes follow the links)."""
     p = time.profiles
-    sites = list(case.sites.index)
+    s, policy, sites_frame = case.settings, case.policy, case.sites
+    sites = list(sites_frame.index)
     temperature = p["temperature"][sites]
-    share = float(case.settings["tou_energy_share"])
+    share = float(s["tou_energy_share"])
     cooling = case.cooling[case.cooling["cooling"].isin(case.cooling_techs)]
-    link_table = links(case)
+    link_table = links(case) if link_table is None else link_table
+    route_table = routes(case, link_table)
+    steps = time.steps
+    day = steps["day"].to_numpy()
+    tou = (1.0 - share) + share * p["price"][sites]
+    pue = interpolate_curves(cooling, temperature, "pue")
+    wue = interpolate_curves(cooling, temperature, "wue_l_per_kwh")
+    cf = {v: p[v][sites] for v in RENEWABLE_KINDS}
+    demand = case.demand[case.demand["demand_mw"] > 0]
+    route_keys = list(
+        zip(route_table["region"], route_table["workload_class"], route_table["site"], strict=True)
+    )
+    used = {(r, site) for r, _, site in route_keys}
+    link_caps = {
+        (r, site): float(c)
+        for r, site, c in zip(
+            link_table["region"], link_table["site"], link_table["capacity_gbps"], strict=True
+        )
+        if not math.isnan(float(c)) and (r, site) in used
+    }
+    water = {
+        str(k): float(v)
+        for k, v in sites_frame["water_cap_m3"].items()
+        if v is not None and not math.isnan(float(v))
+    }
+    eta = math.sqrt(float(s["battery_round_trip_efficiency"]))
+    facility_capital, facility_om = cost_rates(case, "facility")
+    vre_rates = {v: cost_rates(case, v) for v in RENEWABLE_KINDS}
+    battery = {k: cost_rates(case, k) for k in ("battery_energy", "battery_power")}
+    v = case.vouchers
+    voucher_routes = {}
+    for name, row in v.iterrows():
+        eligible = {x.strip() for x in str(row["eligible_sites"]).split(",")}
+        issuer = row["issuer_region"]
+        voucher_routes[str(name)] = tuple(
+            (r, w, site) for r, w, site in route_keys if r == issuer and site in eligible
+        )
+    gec = policy.get("gec_price")
+    params = {
+        # sets and time
+        "weight": dict(enumerate(steps["weight_h"].astype(float))),
+        # facility
+        "usable_share": float(s["usable_share"]),
+        "max_it_mw": _column(sites_frame, "max_it_mw"),
+        "pue_cap": _column(sites_frame, "pue_cap"),
+        "pue": pue.to_dict(),
+        "wue": wue.to_dict(),
+        "water_cap_m3": water,
+        # demand
+        "demand_mw": {
+            (str(r), str(w)): float(d)
+            for r, w, d in zip(
+                demand["region"], demand["workload_class"], demand["demand_mw"], strict=True
+            )
+        },
+        "allow_unserved": bool(s["allow_unserved"]),
+        # supply
+        "vre_max_mw": {
+            (site, k): float(sites_frame.at[site, f"{k}_max_mw"])
+            * float(case.technology(k) is not None)
+            for site in sites
+            for k in RENEWABLE_KINDS
+        },
+        "grid_max_mw": _column(sites_frame, "grid_max_mw"),
+        "cf": {
+            (site, k, int(t)): float(x)
+            for k in RENEWABLE_KINDS
+            for (t, site), x in cf[k].stack().items()
+        },
+        "vre_capital_rate": {k: _single(vre_rates[k][0]) for k in RENEWABLE_KINDS},
+        "vre_om_rate": {k: _single(vre_rates[k][1]) for k in RENEWABLE_KINDS},
+        # grid price [M yuan/MWh]: tariff [yuan/kWh] · 1000 kWh/MWh · 1e-6 M yuan/yuan
+        "grid_price_myuan_per_mwh": _column(sites_frame, "grid_price_yuan_per_kwh", 1e-3),
+        "tou_factor": _site_time(tou),
+        # storage
+        "battery_on": case.technology("battery_energy") is not None
+        and case.technology("battery_power") is not None,
+        "eta_charge": eta,
+        "eta_discharge": eta,
+        "battery_energy_capital_rate": _single(battery["battery_energy"][0]),
+        "battery_energy_om_rate": _single(battery["battery_energy"][1]),
+        "battery_power_capital_rate": _single(battery["battery_power"][0]),
+        "battery_power_om_rate": _single(battery["battery_power"][1]),
+        "battery_wear_myuan_per_mwh": float(s["battery_wear_cost"]) * MYUAN_PER_YUAN,
+        # network
+        "bandwidth_gbps_per_mw": dict(
+            zip(route_keys, route_table["bandwidth_gbps_per_mw"].astype(float), strict=True)
+        ),
+        "link_cost_myuan_per_gbps_yr": dict(
+            zip(route_keys, route_table["cost_myuan_per_gbps_yr"].astype(float), strict=True)
+        ),
+        "link_capacity_gbps": link_caps,
+        # policy
+        "emission_factor": _column(sites_frame, "emission_factor_t_per_mwh"),
+        "carbon_cap_t": _optional(policy.get("carbon_cap")),
+        "carbon_price_myuan_per_t": float(s["carbon_price"]) * MYUAN_PER_YUAN,
+        "green_share_min": _optional(policy.get("green_share_min")),
+        "green_share_scope": "site" if policy.get("green_share_scope") == "site" else "overall",
+        "gec_on": gec is not None,
+        "gec_price_myuan_per_mwh": (float(gec) if gec is not None else 0.0) * MYUAN_PER_YUAN,
+        "min_utilisation": _optional(policy.get("min_utilisation")),
+        "voucher_budget_myuan": _column(v, "budget_myuan_per_yr"),
+        # rate [-] · price [yuan/MWh IT] · 8760 h · 1e-6: M yuan per MW of eligible load
+        "voucher_myuan_per_mw_yr": {
+            str(k): float(v.at[k, "rate_share"])
+            * float(v.at[k, "compute_price_yuan_per_mwh"])
+            * HOURS_PER_YEAR
+            * MYUAN_PER_YUAN
+            for k in v.index
+        },
+        "voucher_routes": voucher_routes,
+        # objective
+        "facility_capital_rate": facility_capital,
+        "facility_om_rate": facility_om,
+        "unserved_myuan_per_mw_yr": float(s["unserved_penalty"]) * HOURS_PER_YEAR * MYUAN_PER_YUAN,
+        "open_cost_myuan": {
+            str(k): float(x) for k, x in sites_frame["open_cost_myuan_per_yr"].fillna(0.0).items()
+        },
+        "module_size_mw": float(s["module_size"]),
+    }
+    for name, fn in DERIVERS.items():
+        extra = fn(case, time)
+        clash = sorted(set(extra) & set(params))
+        if clash:
+            raise ValueError(f"deriver {name} redefines parameters {clash}")
+        params.update(extra)
     return ModelData(
+        name=f"{case.name}:{case.scenario}",
+        regions=[str(r) for r in case.regions.index],
+        sites=[str(x) for x in sites],
+        classes=[str(w) for w in case.classes.index],
+        cooling=list(case.cooling_techs),
+        shiftable=[str(w) for w in case.classes.index[case.classes["flexibility"] == "shiftable"]],
+        renewables=list(RENEWABLE_KINDS),
+        vouchers=[str(x) for x in v.index],
+        weight_h=steps["weight_h"].to_numpy(dtype=float),
+        day=day,
+        prev=_prev_steps(day, time.cyclic_year),
+        n_days=time.n_days,
+        routes=route_table,
+        links=link_table,
+        pue=pue,
+        wue=wue,
+        cf=cf,
+        temperature=temperature,
+        tou_factor=tou,
+        shape=_shapes(case, p),
+        params=params,
         case=case,
         time=time,
-        links=link_table,
-        routes=routes(case, link_table),
-        pue=interpolate_curves(cooling, temperature, "pue"),
-        wue=interpolate_curves(cooling, temperature, "wue_l_per_kwh"),
-        temperature=temperature,
-        pv_cf=p["pv"][sites],
-        wind_cf=p["wind"][sites],
-        tou_factor=(1.0 - share) + share * p["price"][sites],
-        shape=_shapes(case, p),
     )

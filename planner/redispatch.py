@@ -1,24 +1,33 @@
 """Full-year re-dispatch of a solved plan: its true annual cost and the typical-day error.
 
-A plan solved on typical days fixes capacities (IT by cooling technology, PV, wind, battery
-energy and power) and routing. With those fixed the sites decouple, so each site's dispatch
-over all 8760 hours is one LP of its own, built from the same `models` blocks:
+A plan solved on typical days fixes capacities (IT by cooling technology, variable renewables,
+battery energy and power) and routing. With those fixed, sites are coupled only by what the
+model registers as a coupling (`models.registry.Coupling`, e.g. a power line; none today),
+so the plan's sites fall into connected components (`results.extra["site_groups"]`, each
+site alone today) and each component's dispatch over all 8760 hours is one LP of its own,
+built from the same `models` blocks:
 
-- the site's case: the plan's case restricted to that one site, whose demand is what the plan
-  routes to it (region, class → served MW), so `demand_met` fixes the routing; the terms no
-  site LP holds (PLAN_ONLY_TERMS: vouchers, site opening, unserved penalty) are added back, as
-  planned, to the total;
-  cooling technologies the plan built none of at the site are left out (their load is zero);
-- one `planner.pipeline.Pipeline` per site: `prepare(site_case, "full")`, `models.build`, then
-  the capacity variables are fixed at the plan's values (`fix_plan`: `Var.fix`, no change to
-  `models/` needed);
-- constraints over all sites cannot be split, so a binding global carbon cap or overall green
-  share is priced instead at the plan's dual (Lagrangian term added to the objective:
-  + shadow price × emissions, − shadow price × (green + certificates − share × facility
-  energy)); the reported cost keeps only the real cost terms.
+- the component's case: the plan's case restricted to its sites, whose demand is what the
+  plan routes to them (region, class → served MW), so `demand_met` fixes the routing; the
+  plan-only cost terms (those without a site attribution in the registry: vouchers, site
+  opening, unserved penalty) are added back, as planned, to the total; cooling technologies
+  the plan built none of at a one-site component are left out (their load is zero);
+- one `planner.pipeline.Pipeline` per component: `prepare(component_case, "full")`,
+  `models.build`, then the capacity variables are fixed at the plan's values (`fix_plan`:
+  `Var.fix`, no change to `models/` needed);
+- limits the registry marks as plan-wide and dispatch-dependent (the carbon cap, the overall
+  green share) cannot be split: their rows are deactivated and priced instead at the plan's
+  shadow price (Lagrangian term: + price / factor × the row's body in `≤` form, e.g. +
+  shadow price × emissions, − shadow price × (green + certificates − share × facility
+  energy)); the reported cost keeps only the real cost terms;
+- site limits that depend on dispatch (PUE cap, water cap, green share per site,
+  utilisation) may break over the real year: they are made elastic (`models.elastic.relax`)
+  at a high penalty, and the least excess is reported.
 
 The LPs are solved in sequence or in a process pool (`workers`). `redispatch` returns one row
-per site and a final `total` row, beside the plan's own (typical-day) figures.
+per site and a final `total` row, beside the plan's own (typical-day) figures. A site's
+annual cost is its attributed cost (`m.cost_site`); a component's plan-only terms (the
+penalty of demand its fixed capacities cannot carry) go to its first site.
 Units: M yuan/yr, t CO2/yr, MWh/yr, MW; errors in % of the plan's figure.
 """
 
@@ -41,13 +50,8 @@ from planner.inputs.case import Case
 from planner.pipeline import INFEASIBLE, Pipeline, RunOptions
 from planner.results import Results
 
-YUAN_PER_MYUAN = 1e6
 EPS = 1e-6
 TOTAL = "total"
-# Cost terms of the plan that no site LP holds, fixed by its decisions and carried as planned
-# into the total: vouchers (routing only), site opening (MILP binaries) and the penalty of
-# demand the plan leaves unserved (the site LPs carry only what the plan serves).
-PLAN_ONLY_TERMS = ("vouchers", "site_opening", "unserved")
 
 # Columns of the returned table (per site and total), in order.
 COLUMNS = [
@@ -119,33 +123,30 @@ class RedispatchOptions:
 
 @dataclass(frozen=True)
 class SiteTask:
-    """What one site's LP needs (picklable, for worker processes).
+    """What one connected component's LP needs (picklable, for worker processes).
 
-    capacities: {'Cap_IT': {cooling: MW}, 'Cap_PV': MW, 'Cap_WT': MW, 'Cap_E': MWh,
-    'Cap_P': MW}; carbon_shadow [yuan/t] ≥ 0; green_shadow [yuan/MWh] ≥ 0 and green_share [-]
-    of a binding overall green-share limit."""
+    sites: the component's sites (one today); case: the plan's case restricted to them;
+    capacities: {site: {'Cap_IT': {cooling: MW}, 'Cap_VRE': {tech: MW}, 'Cap_E': MWh,
+    'Cap_P': MW}}; prices: {limit: shadow price ≥ 0 in the limit's planner unit} of the
+    plan-wide dispatch limits, priced instead of held (see module doc)."""
 
-    site: str
+    sites: tuple[str, ...]
     case: Case
     capacities: dict
-    carbon_shadow: float = 0.0
-    green_shadow: float = 0.0
-    green_share: float = 0.0
+    prices: dict = field(default_factory=dict)
+
+    @property
+    def site(self) -> str:
+        """The component's name: its site, or its sites joined by '+'."""
+        return "+".join(self.sites)
 
 
-def _policy_dual(results: Results, name: str) -> float:
-    """The dual of a scalar policy constraint in planner units (0 when absent)."""
-    duals = results.duals
-    if duals.empty:
-        return 0.0
-    rows = duals[duals["constraint"] == name]
-    return float(rows["dual"].iloc[0]) if len(rows) else 0.0
-
-
-def site_case(case: Case, results: Results, site: str) -> Case:
-    """The plan's case restricted to `site`, with the demand the plan routes to it."""
+def site_case(case: Case, results: Results, sites: str | tuple[str, ...]) -> Case:
+    """The plan's case restricted to `sites` (one site or a component), with the demand the
+    plan routes to them."""
+    group = (sites,) if isinstance(sites, str) else tuple(sites)
     routing = results.routing
-    served = routing[routing["site"] == site]
+    served = routing[routing["site"].isin(group)]
     demand = pd.DataFrame(
         {
             "excel_row": np.arange(len(served), dtype=int) + 2,
@@ -154,21 +155,25 @@ def site_case(case: Case, results: Results, site: str) -> Case:
             "demand_mw": served["served_mw"].to_numpy(dtype=float),
         }
     )
-    policy = dict(case.policy)
-    policy["carbon_cap"] = None  # priced at its dual instead (see module doc)
-    if policy.get("green_share_scope") != "site":
-        policy["green_share_min"] = None
+    # several sites may serve one (region, class): one demand row each is one demand row
+    demand = (
+        demand.groupby(["region", "workload_class"], sort=False, as_index=False)
+        .agg(excel_row=("excel_row", "first"), demand_mw=("demand_mw", "sum"))
+        .reindex(columns=demand.columns)
+    )
     profiles = {
-        name: frame[[site]] if site in frame.columns else frame
+        name: frame[list(group)] if set(group) <= set(frame.columns) else frame
         for name, frame in case.profiles.items()
     }
-    links = case.links[case.links["site"] == site] if not case.links.empty else case.links
+    links = case.links[case.links["site"].isin(group)] if not case.links.empty else case.links
+    technologies = (
+        _built_cooling_only(case, results, group[0]) if len(group) == 1 else case.technologies
+    )
     return dataclasses.replace(
         case,
-        name=f"{case.name}:{site}",
-        policy=policy,
-        technologies=_built_cooling_only(case, results, site),
-        sites=case.sites.loc[[site]],
+        name=f"{case.name}:{'+'.join(group)}",
+        technologies=technologies,
+        sites=case.sites.loc[list(group)],
         demand=demand,
         links=links.reset_index(drop=True),
         vouchers=case.vouchers.iloc[0:0],
@@ -192,72 +197,86 @@ def _built_cooling_only(case: Case, results: Results, site: str) -> pd.DataFrame
     return technologies
 
 
+def _priced_limits(results: Results) -> dict[str, float]:
+    """Shadow prices [planner units] of the plan-wide dispatch limits the plan's model
+    registered (`results.extra['priced_limits']`), read from its duals (0 when absent).
+    Shadow prices are the duals' magnitudes: the sign of a dual follows how Pyomo wrote the
+    row (a ≥ b with variables on both sides becomes b − a ≤ 0), the price does not."""
+    duals = results.duals
+    prices = {}
+    for name in results.extra.get("priced_limits", ()):
+        rows = duals[duals["constraint"] == name] if not duals.empty else duals
+        prices[name] = abs(float(rows["dual"].iloc[0])) if len(rows) else 0.0
+    return prices
+
+
 def site_tasks(case: Case, results: Results) -> list[SiteTask]:
-    """One task per site of the plan, with its fixed capacities and the policy prices."""
+    """One task per connected component of the plan's sites, with its fixed capacities and
+    the prices of the plan-wide limits."""
     sites = results.sites.set_index("site")
     cooling = case.cooling_techs
-    # shadow prices are the duals' magnitudes: the sign of a dual follows how Pyomo wrote the
-    # row (a ≥ b with variables on both sides becomes b − a ≤ 0), the price does not
-    carbon = abs(_policy_dual(results, "carbon_cap_limit"))
-    green = abs(_policy_dual(results, "green_share_limit"))
-    share = float(case.policy.get("green_share_min") or 0.0)
+    prices = _priced_limits(results)
+    renewables = results.extra.get("renewables", ("pv", "wind"))
+    groups = results.extra.get("site_groups") or [(s,) for s in case.sites.index]
     tasks = []
-    for site in case.sites.index:
-        row = sites.loc[site]
-        capacities = {
-            "Cap_IT": {k: max(0.0, float(row.get(f"it_capacity_{k}_mw", 0.0))) for k in cooling},
-            "Cap_PV": max(0.0, float(row["pv_mw"])),
-            "Cap_WT": max(0.0, float(row["wind_mw"])),
-            "Cap_E": max(0.0, float(row["battery_mwh"])),
-            "Cap_P": max(0.0, float(row["battery_mw"])),
-        }
+    for group in groups:
+        capacities = {}
+        for site in group:
+            row = sites.loc[site]
+            capacities[site] = {
+                "Cap_IT": {
+                    k: max(0.0, float(row.get(f"it_capacity_{k}_mw", 0.0))) for k in cooling
+                },
+                "Cap_VRE": {v: max(0.0, float(row[f"{v}_mw"])) for v in renewables},
+                "Cap_E": max(0.0, float(row["battery_mwh"])),
+                "Cap_P": max(0.0, float(row["battery_mw"])),
+            }
         tasks.append(
-            SiteTask(
-                site=site,
-                case=site_case(case, results, site),
-                capacities=capacities,
-                carbon_shadow=carbon,
-                green_shadow=green if case.policy.get("green_share_scope") != "site" else 0.0,
-                green_share=share,
-            )
+            SiteTask(tuple(group), site_case(case, results, tuple(group)), capacities, prices)
         )
     return tasks
 
 
 def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
-    """Fix the capacity variables of `m` (one site's model) at the plan's values and price a
-    binding global carbon cap or green share at the plan's dual (module doc)."""
-    site = task.site
-    caps = task.capacities
-    for k in m.K:
-        m.Cap_IT[site, k].fix(caps["Cap_IT"].get(k, 0.0))
-    m.Cap_PV[site].fix(caps["Cap_PV"])
-    m.Cap_WT[site].fix(caps["Cap_WT"])
-    m.Cap_E[site].fix(caps["Cap_E"])
-    m.Cap_P[site].fix(caps["Cap_P"])
-    if task.carbon_shadow > 0 or task.green_shadow > 0:
-        shadow = 0.0
-        if task.carbon_shadow > 0:
-            shadow = shadow + task.carbon_shadow / YUAN_PER_MYUAN * m.emissions_t
-        if task.green_shadow > 0:
-            green = m.green_mwh[site] + m.GEC[site] - task.green_share * m.facility_energy_mwh[site]
-            shadow = shadow - task.green_shadow / YUAN_PER_MYUAN * green
+    """Fix the capacity variables of `m` (one component's model) at the plan's values and
+    price the plan-wide dispatch limits at the plan's shadow prices (module doc)."""
+    from models.registry import registry
+
+    for site, caps in task.capacities.items():
+        for k in m.K:
+            m.Cap_IT[site, k].fix(caps["Cap_IT"].get(k, 0.0))
+        for v in m.VRE:
+            m.Cap_VRE[site, v].fix(caps["Cap_VRE"].get(v, 0.0))
+        m.Cap_E[site].fix(caps["Cap_E"])
+        m.Cap_P[site].fix(caps["Cap_P"])
+    shadow = 0.0
+    for limit in registry(m).active_limits(m):
+        if limit.scope != "plan" or not limit.dispatch or limit.bound is not None:
+            continue
+        price = task.prices.get(limit.name, 0.0) / limit.factor  # M yuan per model unit
+        for con in m.component(limit.name).values():
+            con.deactivate()
+            if price > 0:
+                body = con.body if con.has_ub() else -con.body
+                shadow = shadow + price * body
+    if not isinstance(shadow, float):
         m.total_cost.deactivate()
         m.priced_cost = pyo.Objective(expr=m.total_cost.expr + shadow, sense=pyo.minimize)
 
 
-def site_pipeline(
-    task: SiteTask, options: RedispatchOptions | None = None, elastic: list[str] | None = None
+def component_pipeline(
+    task: SiteTask, options: RedispatchOptions | None = None, slacks: list | None = None
 ) -> Pipeline:
-    """The pipeline of one site's full-year dispatch: its case over all 8760 h, capacities
-    fixed (`fix_plan`). With `elastic` (a list), the SITE_LIMITS are also made elastic
-    (`make_limits_elastic`) and the limit of each `limit_excess` index is appended to it."""
+    """The pipeline of one component's full-year dispatch: its case over all 8760 h,
+    capacities fixed and plan-wide limits priced (`fix_plan`). With `slacks` (a list), the
+    site-local dispatch limits are also made elastic (`relax_site_limits`) and their slacks
+    appended to it."""
     options = options or RedispatchOptions()
 
     def extend(m: pyo.ConcreteModel, _data) -> None:
         fix_plan(m, task)
-        if elastic is not None:
-            elastic.extend(make_limits_elastic(m))
+        if slacks is not None:
+            slacks.extend(relax_site_limits(m))
 
     return Pipeline(
         task.case,
@@ -268,63 +287,51 @@ def site_pipeline(
 
 
 def build_site_model(task: SiteTask):
-    """(ModelData, model) of one site's full-year dispatch, capacities fixed."""
-    pipeline = site_pipeline(task)
+    """(ModelData, model) of one component's full-year dispatch, capacities fixed and the
+    plan-wide dispatch limits priced."""
+    pipeline = component_pipeline(task)
     pipeline.build()
     return pipeline.data, pipeline.model
 
 
-# Site limits that the full year may break for a typical-day plan. They are made elastic at
-# this penalty per unit of excess (M yuan per MWh, m3, ...): far above any shadow price, so the
-# excess is zero whenever the limit can be met and otherwise the least possible.
-SITE_LIMITS = ("pue_cap_limit", "water_cap_limit", "green_share_site", "utilisation")
+# Site limits that the full year may break for a typical-day plan (registered with scope
+# "site" and dispatch=True) are made elastic at this penalty per unit of excess (M yuan per
+# MWh, m3, ...): far above any shadow price, so the excess is zero whenever the limit can be
+# met and otherwise the least possible.
 EXCESS_PENALTY_MYUAN = 1.0
 EXCESS_TOLERANCE = 1e-6
 
 
-def make_limits_elastic(m: pyo.ConcreteModel) -> list[str]:
-    """Replace the active one-sided SITE_LIMITS rows of `m` by elastic copies (body −
-    excess ≤ upper, or body + excess ≥ lower, `limit_excess` ≥ 0 penalised in a new
-    objective `elastic_cost`). Returns the limit name of each `limit_excess` index. The cost
-    terms `m.cost` are unchanged, so reported costs exclude the penalty."""
-    rows = []
-    for name in SITE_LIMITS:
-        component = getattr(m, name, None)
-        if component is None:
-            continue
-        for con in component.values():
-            if con.active and con.has_lb() != con.has_ub():
-                rows.append((name, con))
-    if not rows:
+def relax_site_limits(m: pyo.ConcreteModel) -> list:
+    """Relax the active rows of the site-local dispatch limits of `m` (models.elastic, slack
+    in model units) and minimise cost + EXCESS_PENALTY_MYUAN × Σ excess (objective
+    `elastic_cost`). Returns the slacks. The cost terms `m.cost` are unchanged, so reported
+    costs exclude the penalty."""
+    from models.elastic import relax, slack_cost
+    from models.registry import registry
+
+    limits = [
+        lim
+        for lim in registry(m).active_limits(m)
+        if lim.scope == "site" and lim.dispatch and lim.bound is None
+    ]
+    slacks = relax(m, limits, scaled=False, active_only=True)
+    if not slacks:
         return []
-    m.LIMITS = pyo.Set(initialize=range(len(rows)), ordered=True)
-    m.limit_excess = pyo.Var(m.LIMITS, domain=pyo.NonNegativeReals)
-
-    def elastic(m, i):
-        con = rows[i][1]
-        if con.has_ub():
-            return con.body - m.limit_excess[i] <= con.upper
-        return con.body + m.limit_excess[i] >= con.lower
-
-    m.elastic_limit = pyo.Constraint(m.LIMITS, rule=elastic)
-    for _, con in rows:
-        con.deactivate()
     objective = next(m.component_data_objects(pyo.Objective, active=True))
     objective.deactivate()
     m.elastic_cost = pyo.Objective(
-        expr=objective.expr + EXCESS_PENALTY_MYUAN * pyo.quicksum(m.limit_excess.values()),
+        expr=objective.expr + slack_cost(slacks, per_unit=EXCESS_PENALTY_MYUAN),
         sense=pyo.minimize,
     )
-    return [name for name, _ in rows]
+    return slacks
 
 
-def broken_limits(m: pyo.ConcreteModel, names: list[str]) -> tuple[list[str], float]:
-    """The limits with an excess in the solution of `m`, and the total excess."""
-    if not names:
-        return [], 0.0
-    excess = [float(m.limit_excess[i].value or 0.0) for i in range(len(names))]
-    broken = sorted({n for n, x in zip(names, excess, strict=True) if x > EXCESS_TOLERANCE})
-    return broken, sum(excess)
+def broken_limits(slacks: list) -> tuple[list[str], float]:
+    """The limits with an excess in the solution, and the total excess (model units)."""
+    excess = [(s.limit.name, float(s.var.value or 0.0)) for s in slacks]
+    broken = sorted({n for n, x in excess if x > EXCESS_TOLERANCE})
+    return broken, sum(x for _, x in excess)
 
 
 def allow_unserved(m: pyo.ConcreteModel) -> bool:
@@ -337,20 +344,27 @@ def allow_unserved(m: pyo.ConcreteModel) -> bool:
 
 
 def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict:
-    """Solve one site's full-year LP; returns its row of the re-dispatch table (with the
-    seconds of each phase)."""
+    """Solve a one-site component's full-year LP; returns its row of the re-dispatch table
+    (with the seconds of each phase)."""
+    return solve_component(task, options)[0]
+
+
+def solve_component(task: SiteTask, options: RedispatchOptions | None = None) -> list[dict]:
+    """Solve one component's full-year LP; returns one row per site of the re-dispatch table
+    (the LP's size, iterations and seconds on its first site's row)."""
     options = options or RedispatchOptions()
     start = time.perf_counter()
-    row: dict = {"site": task.site}
+    row: dict = {"site": task.sites[0]}
+    caps = task.capacities.values()
     if task.case.demand.empty and not any(
-        v > EPS for v in [*task.capacities["Cap_IT"].values(), task.capacities["Cap_PV"]]
+        v > EPS for c in caps for v in [*c["Cap_IT"].values(), *c["Cap_VRE"].values()]
     ):
-        row.update(status="idle", annual_cost_myuan=0.0, seconds=time.perf_counter() - start)
-        return row
+        idle = dict(status="idle", annual_cost_myuan=0.0)
+        return [{"site": s, **idle, "seconds": time.perf_counter() - start} for s in task.sites]
     # the plan may break a site limit over the real year (typical days miss some hours):
     # the least excess is found and reported instead of stopping at "infeasible"
-    limits: list[str] = []
-    pipeline = site_pipeline(task, options, elastic=limits)
+    slacks: list = []
+    pipeline = component_pipeline(task, options, slacks)
     solver = pipeline.load()
     if options.export_dir is not None and solver.highs is not None:
         Path(options.export_dir).mkdir(parents=True, exist_ok=True)
@@ -369,30 +383,42 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
         columns=compiled.n_cols if compiled is not None else None,
         iterations=sum(a.iterations for a in attempts),
     )
+    rows = [row] + [{"site": s, "status": outcome.status} for s in task.sites[1:]]
     if outcome.has_solution:
-        broken, excess = broken_limits(pipeline.model, limits)
-        row["relaxed"] = ",".join(broken + (["demand_met"] if unserved else []))
+        broken, excess = broken_limits(slacks)
+        relaxed = ",".join(broken + (["demand_met"] if unserved else []))
+        for r in rows:
+            r["relaxed"] = relaxed
         row["limit_excess"] = excess
         results = pipeline.collect()
-        s = results.sites.iloc[0]
-        row.update(
-            annual_cost_myuan=float(results.costs["cost_myuan"].sum()),
-            emissions_t=float(s["emissions_t"]),
-            grid_energy_mwh=float(s["grid_energy_mwh"]),
-            pv_energy_mwh=float(s["pv_energy_mwh"]),
-            wind_energy_mwh=float(s["wind_energy_mwh"]),
-            curtailed_mwh=float(s["curtailed_mwh"]),
-            it_energy_mwh=float(s["it_energy_mwh"]),
-            facility_energy_mwh=float(s["facility_energy_mwh"]),
-            pue=_float(s["pue"]),
-            green_share=_float(s["green_share"]),
-            water_m3=float(s["water_m3"]),
-            unserved_mw=float(results.summary["unserved_mw"]),
+        plan_only = float(
+            results.costs.set_index("term")["cost_myuan"]
+            .reindex(results.extra["plan_only_terms"])
+            .sum()
         )
+        sites = results.sites.set_index("site")
+        for i, r in enumerate(rows):
+            s = sites.loc[r["site"]]
+            r.update(
+                annual_cost_myuan=float(s["cost_myuan"]) + (plan_only if i == 0 else 0.0),
+                emissions_t=float(s["emissions_t"]),
+                grid_energy_mwh=float(s["grid_energy_mwh"]),
+                pv_energy_mwh=float(s.get("pv_energy_mwh", 0.0)),
+                wind_energy_mwh=float(s.get("wind_energy_mwh", 0.0)),
+                curtailed_mwh=float(s["curtailed_mwh"]),
+                it_energy_mwh=float(s["it_energy_mwh"]),
+                facility_energy_mwh=float(s["facility_energy_mwh"]),
+                pue=_float(s["pue"]),
+                green_share=_float(s["green_share"]),
+                water_m3=float(s["water_m3"]),
+            )
+        row["unserved_mw"] = float(results.summary["unserved_mw"])
+        for r in rows[1:]:
+            r["unserved_mw"] = 0.0
     for phase, seconds in pipeline.timings.items():
         row[f"{phase}_seconds"] = seconds
     row["seconds"] = time.perf_counter() - start
-    return row
+    return rows
 
 
 def _float(value) -> float:
@@ -403,10 +429,12 @@ def _solve_all(tasks: list[SiteTask], options: RedispatchOptions) -> list[dict]:
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(tasks)))
     if workers == 1:
-        return [solve_site(task, options) for task in tasks]
-    # spawn, not fork: HiGHS keeps a thread pool that a forked child must not inherit
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(solve_site, tasks, [options] * len(tasks)))
+        groups = [solve_component(task, options) for task in tasks]
+    else:
+        # spawn, not fork: HiGHS keeps a thread pool that a forked child must not inherit
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            groups = list(pool.map(solve_component, tasks, [options] * len(tasks)))
+    return [row for rows in groups for row in rows]
 
 
 def redispatch(
@@ -416,7 +444,7 @@ def redispatch(
 
     `case` is the case the plan was solved for (scenario applied); `results` its Results.
     Returns one row per site and a `total` row (columns: COLUMNS); `annual_cost_myuan` of the
-    total includes the plan's PLAN_ONLY_TERMS (`plan_only_myuan`), so it compares with the
+    total includes the plan's plan-only cost terms (`plan_only_myuan`), so it compares with the
     plan's objective in `plan_cost_myuan`.
     """
     options = options or RedispatchOptions()
@@ -431,7 +459,7 @@ def redispatch(
     table["pue_cap"] = table["site"].map(plan["pue_cap"])
     table["plan_green_share"] = table["site"].map(plan["green_share"])
     costs = results.costs.set_index("term")["cost_myuan"]
-    plan_only = float(sum(costs.get(term, 0.0) for term in PLAN_ONLY_TERMS))
+    plan_only = float(sum(costs.get(term, 0.0) for term in results.extra["plan_only_terms"]))
     total = _total_row(table, results, plan_only)
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -408,20 +408,6 @@ def dispatch_section(run: RunFolder, site: str | None = None) -> dict:
     }
 
 
-DUAL_MEANING = {
-    "demand_met": "one more MW of this region's demand of this class (per MWh IT)",
-    "carbon_cap_limit": "a carbon cap 1 t CO₂ lower",
-    "pue_cap_limit": "1 MWh less facility energy allowed by the site's PUE cap",
-    "water_cap_limit": "a water cap 1 m³ lower",
-    "max_it": "1 MW less buildable IT capacity at the site",
-    "green_share_limit": "1 MWh more green energy required (overall target)",
-    "green_share_site": "1 MWh more green energy required at the site",
-    "utilisation": "1 MWh IT more required by the minimum utilisation",
-    "link_capacity": "1 Gbps less link capacity",
-    "voucher_use": "1 M yuan less voucher budget",
-}
-
-
 def shadow_prices(duals: pd.DataFrame) -> pd.Series:
     """Shadow price per duals row: increase of annual cost per unit tightening (≥ 0).
 
@@ -452,7 +438,9 @@ def prices_section(run: RunFolder) -> dict:
     duals = duals.assign(shadow_price=shadow_prices(duals))
     binding = _binding(duals)
     others = duals[(duals["constraint"] != "demand_met") & binding].copy()
-    others["cost_of_tightening_by_one"] = others["constraint"].map(DUAL_MEANING).fillna("")
+    # each limit's meaning comes with its duals (registered next to the constraint)
+    meaning = others["meaning"] if "meaning" in others else pd.Series("", index=others.index)
+    others["cost_of_tightening_by_one"] = meaning.fillna("").astype(str)
     counts = []
     for name, group in duals.groupby("constraint", sort=False):
         counts.append(

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.prepare import ModelData
+from models.data import ModelData
+from models.registry import connected_sites, key_text, registry
 from planner.solve import SolveOutcome
 
 HOURS_PER_YEAR = 8760.0
@@ -75,21 +76,20 @@ def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     pue = data.pue.reindex(L.index)
     facility = (L * pue.to_numpy()).groupby(level=["site", "t"]).sum().unstack("site")
     facility = facility.reindex(columns=data.sites)
-    pv_used, wind_used = _site_time(m.PVu, data), _site_time(m.WTu, data)
-    cap_pv = _values(m.Cap_PV, ["site"]).reindex(data.sites)
-    cap_wt = _values(m.Cap_WT, ["site"]).reindex(data.sites)
-    pv_avail = data.pv_cf.to_numpy() * cap_pv.to_numpy()
-    wind_avail = data.wind_cf.to_numpy() * cap_wt.to_numpy()
-    curtailed = np.clip(pv_avail - pv_used.to_numpy(), 0, None) + np.clip(
-        wind_avail - wind_used.to_numpy(), 0, None
-    )
+    used = _values(m.VREu, ["site", "tech", "t"])
+    capacity = _values(m.Cap_VRE, ["site", "tech"])
+    supply, curtailed = {}, np.zeros((len(data.steps), len(data.sites)))
+    for v in data.renewables:
+        v_used = used.xs(v, level="tech").unstack("site").reindex(columns=data.sites).to_numpy()
+        cap = capacity.xs(v, level="tech").reindex(data.sites).to_numpy()
+        supply[f"{v}_mw"] = v_used
+        curtailed += np.clip(data.cf[v].to_numpy() * cap - v_used, 0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
         pue_hour = np.where(it.to_numpy() > EPS, facility.to_numpy() / it.to_numpy(), np.nan)
     columns = {
         "it_load_mw": it.to_numpy(),
         "facility_mw": facility.to_numpy(),
-        "pv_mw": pv_used.to_numpy(),
-        "wind_mw": wind_used.to_numpy(),
+        **supply,
         "grid_mw": _site_time(m.G, data).to_numpy(),
         "battery_charge_mw": _site_time(m.Ch, data).to_numpy(),
         "battery_discharge_mw": _site_time(m.Dis, data).to_numpy(),
@@ -131,42 +131,25 @@ def site_table(
     case = data.case
     sites = case.sites
     cap = _values(m.Cap_IT, ["site", "cooling"]).unstack("cooling").reindex(data.sites)
-    weighted = hourly.assign(
-        **{
-            c: hourly[c] * hourly["weight_h"]
-            for c in (
-                "it_load_mw",
-                "facility_mw",
-                "grid_mw",
-                "pv_mw",
-                "wind_mw",
-                "curtailed_mw",
-                "battery_discharge_mw",
-            )
-        }
-    )
-    energy = (
-        weighted.groupby("site", sort=False)[
-            [
-                "it_load_mw",
-                "facility_mw",
-                "grid_mw",
-                "pv_mw",
-                "wind_mw",
-                "curtailed_mw",
-                "battery_discharge_mw",
-            ]
-        ]
-        .sum()
-        .reindex(data.sites)
-    )
+    renewables = [f"{v}_mw" for v in data.renewables]
+    summed = [
+        "it_load_mw",
+        "facility_mw",
+        "grid_mw",
+        *renewables,
+        "curtailed_mw",
+        "battery_discharge_mw",
+    ]
+    weighted = hourly.assign(**{c: hourly[c] * hourly["weight_h"] for c in summed})
+    energy = weighted.groupby("site", sort=False)[summed].sum().reindex(data.sites)
     frame = pd.DataFrame(index=pd.Index(data.sites, name="site"))
     frame["zone"] = sites["zone"].reindex(data.sites).to_numpy()
     frame["it_capacity_mw"] = cap.sum(axis=1)
     for k in case.technologies.index[case.technologies["kind"] == "facility"]:
         frame[f"it_capacity_{k}_mw"] = cap[k] if k in cap.columns else 0.0
-    frame["pv_mw"] = _values(m.Cap_PV, ["site"]).reindex(data.sites)
-    frame["wind_mw"] = _values(m.Cap_WT, ["site"]).reindex(data.sites)
+    capacity = _values(m.Cap_VRE, ["site", "tech"])
+    for v in data.renewables:
+        frame[f"{v}_mw"] = capacity.xs(v, level="tech").reindex(data.sites)
     frame["battery_mwh"] = _values(m.Cap_E, ["site"]).reindex(data.sites)
     frame["battery_mw"] = _values(m.Cap_P, ["site"]).reindex(data.sites)
     frame["it_energy_mwh"] = energy["it_load_mw"]
@@ -175,8 +158,8 @@ def site_table(
     frame["pue"] = frame["facility_energy_mwh"] / it
     frame["pue_cap"] = sites["pue_cap"].reindex(data.sites)
     frame["grid_energy_mwh"] = energy["grid_mw"]
-    frame["pv_energy_mwh"] = energy["pv_mw"]
-    frame["wind_energy_mwh"] = energy["wind_mw"]
+    for v in data.renewables:
+        frame[f"{v}_energy_mwh"] = energy[f"{v}_mw"]
     frame["curtailed_mwh"] = energy["curtailed_mw"]
     frame["emissions_t"] = frame["grid_energy_mwh"] * sites["emission_factor_t_per_mwh"].reindex(
         data.sites
@@ -186,63 +169,24 @@ def site_table(
     gec = _values(m.GEC, ["site"]).reindex(data.sites)
     frame["certificates_mwh"] = gec
     facility_energy = frame["facility_energy_mwh"].where(frame["facility_energy_mwh"] > EPS)
-    frame["green_share"] = (frame["pv_energy_mwh"] + frame["wind_energy_mwh"]) / facility_energy
+    green = sum(frame[f"{v}_energy_mwh"] for v in data.renewables)
+    frame["green_share"] = green / facility_energy
     frame["utilisation"] = frame["it_energy_mwh"] / (
         HOURS_PER_YEAR * frame["it_capacity_mw"].where(frame["it_capacity_mw"] > EPS)
     )
-    frame["cost_myuan"] = _site_costs(m, data, frame, energy, routing)
+    frame["cost_myuan"] = site_costs(m).sum(axis=0).reindex(data.sites)
     return frame.reset_index()
 
 
-def _site_costs(
-    m, data: ModelData, frame: pd.DataFrame, energy: pd.DataFrame, routing: pd.DataFrame
-) -> pd.Series:
-    """Annual cost attributable to each site [M yuan/yr]: capital and O&M of what is built
-    there, grid energy, carbon, battery wear and bandwidth of routes into it."""
-    cost = pd.Series(0.0, index=frame.index)
-    cap = _values(m.Cap_IT, ["site", "cooling"])
-    rate = {
-        k: pyo.value(m.facility_capital_rate[k]) + pyo.value(m.facility_om_rate[k]) for k in m.K
+def site_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
+    """The model's per-site cost attribution `m.cost_site` [M yuan/yr]: one row per
+    site-attributable cost term, one column per site. The plan-only terms (`m.cost` of the
+    terms not in `m.SITE_COST_TERMS`) add the rest of the objective."""
+    values = {
+        (term, s): float(pyo.value(m.cost_site[term, s])) for term in m.SITE_COST_TERMS for s in m.S
     }
-    cost += (
-        (cap * cap.index.get_level_values("cooling").map(rate).to_numpy())
-        .groupby(level="site")
-        .sum()
-        .reindex(frame.index)
-        .fillna(0.0)
-    )
-    cost += frame["pv_mw"] * (pyo.value(m.pv_capital_rate) + pyo.value(m.pv_om_rate))
-    cost += frame["wind_mw"] * (pyo.value(m.wind_capital_rate) + pyo.value(m.wind_om_rate))
-    cost += frame["battery_mwh"] * (
-        pyo.value(m.battery_energy_capital_rate) + pyo.value(m.battery_energy_om_rate)
-    )
-    cost += frame["battery_mw"] * (
-        pyo.value(m.battery_power_capital_rate) + pyo.value(m.battery_power_om_rate)
-    )
-    cost += energy["battery_discharge_mw"] * pyo.value(m.battery_wear_yuan_per_mwh) / 1e6
-    grid = pd.Series(
-        {
-            s: pyo.value(
-                sum(
-                    m.grid_tariff_yuan_per_kwh[s]
-                    * 1e-3
-                    * m.weight[t]
-                    * m.tou_factor[s, t]
-                    * m.G[s, t]
-                    for t in m.T
-                )
-            )
-            for s in frame.index
-        }
-    )
-    cost += grid
-    cost += frame["emissions_t"] * pyo.value(m.carbon_price) / 1e6
-    cost += frame["certificates_mwh"] * pyo.value(m.gec_price) / 1e6
-    if not routing.empty:
-        cost += (
-            routing.groupby("site")["bandwidth_cost_myuan"].sum().reindex(frame.index).fillna(0.0)
-        )
-    return cost
+    frame = pd.Series(values, dtype=float).unstack()
+    return frame.reindex(index=list(m.SITE_COST_TERMS), columns=list(m.S)).fillna(0.0)
 
 
 def routing_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
@@ -271,49 +215,41 @@ def routing_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     return frame[columns]
 
 
-_DUAL_SPECS = {
-    # component: (index names, factor to planner unit, unit)
-    "demand_met": (("region", "workload_class"), 1e6 / HOURS_PER_YEAR, "yuan/MWh IT"),
-    "carbon_cap_limit": ((), 1e6, "yuan/t CO2"),
-    "pue_cap_limit": (("site",), 1e6, "yuan/MWh facility"),
-    "water_cap_limit": (("site",), 1e6, "yuan/m3"),
-    "max_it": (("site",), 1.0, "M yuan/(MW*yr)"),
-    "green_share_limit": ((), 1e6, "yuan/MWh green"),
-    "green_share_site": (("site",), 1e6, "yuan/MWh green"),
-    "utilisation": (("site",), 1e6, "yuan/MWh IT"),
-    "link_capacity": (("region", "site"), 1.0, "M yuan/(Gbps*yr)"),
-    "voucher_use": (("voucher",), 1.0, "M yuan/M yuan"),
-}
-
-
 def duals_table(m: pyo.ConcreteModel, outcome: SolveOutcome) -> pd.DataFrame:
-    """Duals of the planner-relevant constraints in planner units.
+    """Duals of the model's registered limits (models.registry) in planner units.
 
     dual: the solver's dual in planner units (Pyomo's sign convention: change of annual cost
     per unit increase of the constraint's right-hand side as Pyomo stores it; a `≥` between two
     expressions is stored as `≤ 0`, so its sign flips). shadow_price = |dual|: the increase of
     annual cost per unit *tightening* of the limit (one more MW of demand, one unit lower cap,
     one unit higher target), ≥ 0 in an LP optimum. binding = |dual| > 1e-9 (model units).
+    meaning: what one unit of shadow price buys, in words.
     """
     rows = []
-    columns = ["constraint", "index", "dual", "shadow_price", "unit", "binding"]
+    columns = ["constraint", "index", "dual", "shadow_price", "unit", "binding", "meaning"]
     if not outcome.duals:
         return pd.DataFrame(columns=columns)
-    for name, (_, factor, unit) in _DUAL_SPECS.items():
-        component = getattr(m, name, None)
+    limits = [lim for lim in registry(m).limits.values() if lim.dual and lim.bound is None]
+    for limit in sorted(limits, key=lambda lim: lim.rank):
+        component = m.component(limit.name)
         if component is None:
             continue
         for index, con in component.items():
             value = outcome.duals.get(con)
             if value is None:
                 continue
-            label = (
-                ""
-                if index is None
-                else ("/".join(map(str, index)) if isinstance(index, tuple) else str(index))
+            converted = float(value) * limit.factor
+            rows.append(
+                (
+                    limit.name,
+                    key_text(index),
+                    converted,
+                    abs(converted),
+                    limit.unit,
+                    abs(value) > 1e-9,
+                    limit.meaning,
+                )
             )
-            converted = float(value) * factor
-            rows.append((name, label, converted, abs(converted), unit, abs(value) > 1e-9))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -331,7 +267,7 @@ def collect(
     served = float(routing["served_mw"].sum())
     west = float(routing.loc[routing["zone"] == "west", "served_mw"].sum())
     facility = float(sites["facility_energy_mwh"].sum())
-    green = float(sites["pv_energy_mwh"].sum() + sites["wind_energy_mwh"].sum())
+    green = float(sum(sites[f"{v}_energy_mwh"].sum() for v in data.renewables))
     summary = {
         "case": data.case.name,
         "scenario": data.case.scenario,
@@ -348,8 +284,7 @@ def collect(
         "unserved_mw": float(unserved.sum()) if len(unserved) else 0.0,
         "served_mw": served,
         "it_capacity_mw": float(sites["it_capacity_mw"].sum()),
-        "pv_mw": float(sites["pv_mw"].sum()),
-        "wind_mw": float(sites["wind_mw"].sum()),
+        **{f"{v}_mw": float(sites[f"{v}_mw"].sum()) for v in data.renewables},
         "battery_mwh": float(sites["battery_mwh"].sum()),
         "options": options or {},
     }
@@ -358,5 +293,17 @@ def collect(
         from planner.diagnose import explain_unserved
 
         summary["unserved_explanation"] = explain_unserved(data, unserved_rows)
-    extra = {"unserved": unserved_rows}
+    reg = registry(m)
+    extra = {
+        "unserved": unserved_rows,
+        # what planner.redispatch needs from the plan's model, as plain data
+        "plan_only_terms": reg.plan_terms(),
+        "site_groups": connected_sites(m),
+        "priced_limits": [
+            lim.name
+            for lim in reg.active_limits(m)
+            if lim.scope == "plan" and lim.dispatch and lim.bound is None
+        ],
+        "renewables": list(data.renewables),
+    }
     return Results(summary, sites, routing, hourly, costs, duals, extra)

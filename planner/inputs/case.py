@@ -24,7 +24,8 @@ class Case:
 
     Tables are indexed by their ids (sites by `site`, ...). `profiles` maps a profile name
     to an 8760-row frame (columns: sites, or demand shapes). `raw` keeps the tables as read
-    (scenario applied) so a run can copy exactly what it used.
+    (scenario applied) so a run can copy exactly what it used. `extra` holds the validated
+    tables of sheets registered beyond the core ones (a plug-in block's inputs), by name.
     """
 
     name: str
@@ -44,6 +45,7 @@ class Case:
     scenarios: pd.DataFrame
     raw: RawTables = field(repr=False, default_factory=dict)
     warnings: tuple[InputError, ...] = ()
+    extra: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
 
     @property
     def cooling_techs(self) -> list[str]:
@@ -67,6 +69,24 @@ class Case:
             digest.update(name.encode())
             digest.update(pd.util.hash_pandas_object(self.profiles[name]).to_numpy().tobytes())
         return digest.hexdigest()
+
+
+# sheets with an attribute of their own on Case
+_CORE_TABLES = frozenset(
+    {
+        "Regions",
+        "Sites",
+        "Classes",
+        "Demand",
+        "Technologies",
+        "Cooling",
+        "Links",
+        "Vouchers",
+        "Sources",
+        "Scenarios",
+        "Profiles",
+    }
+)
 
 
 def _indexed(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -110,6 +130,7 @@ def build_case(
         sources=t.get("Sources", pd.DataFrame()).reset_index(drop=True),
         scenarios=t.get("Scenarios", pd.DataFrame()).reset_index(drop=True),
         raw=applied,
+        extra={name: frame for name, frame in t.items() if name not in _CORE_TABLES},
     )
     extra = rtt_warnings(case)
     problems = problems + extra

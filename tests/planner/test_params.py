@@ -8,12 +8,11 @@ import pyomo.environ as pyo
 import pytest
 
 from models.build import build
+from models.update import update
 from planner.inputs.case import Case, build_case
 from planner.params import (
     Parameter,
     ParameterError,
-    apply_values,
-    mutable_values,
     parse_value,
     resolve,
     reuse_plan,
@@ -121,19 +120,19 @@ def test_values_are_checked_like_cells(base_case: Case):
 # ----------------------------------------------------------------------------- re-use
 
 
-def test_mutable_values_are_the_values_the_model_holds(built: tuple):
+def test_the_model_holds_the_prepared_values_and_update_changes_nothing(built: tuple):
+    """models/ declares every Param from ModelData.params, so pushing the same data back
+    changes nothing."""
     data, model = built
-    values = mutable_values(data)
-    assert values["pv_capital_rate"] > 0 and values["carbon_cap_t"] == 450000.0
-    for name, value in values.items():
-        param = getattr(model, name, None)
-        if value is None:
-            assert param is None, name
-        elif isinstance(value, dict):
-            assert {k: pyo.value(param[k]) for k in param} == pytest.approx(value), name
+    values = data.params
+    assert values["vre_capital_rate"]["pv"] > 0 and values["carbon_cap_t"] == 450000.0
+    for param in model.component_objects(pyo.Param):
+        value = values[param.local_name]
+        if param.is_indexed():
+            assert {k: pyo.value(param[k]) for k in param} == pytest.approx(value), param.name
         else:
-            assert pyo.value(param) == pytest.approx(value), name
-    assert apply_values(model, values) == []
+            assert pyo.value(param) == pytest.approx(value), param.name
+    assert update(model, data) == []
 
 
 REUSABLE_POINTS = [
@@ -161,7 +160,7 @@ def test_reused_model_matches_a_fresh_build_for_each_parameter(
         case = _case(payload, base_case, values)
         plan = reuse_plan(model, data, case)
         assert plan.reusable, (values, plan.reasons)
-        changed = apply_values(model, plan.values)
+        changed = update(model, plan.data)
         assert changed, values
         data = plan.data
         outcome = solver.solve()

@@ -24,7 +24,7 @@ from planner.synthetic import east_west_policies, small_case
 # East has a water cap, a voucher for west has a binding budget (a Var bound), and a binding
 # carbon cap; u (unserved demand) is fixed at 0 because allow_unserved is off.
 CASE = east_west_policies()
-CAPACITY = ("Cap_IT", "Cap_PV", "Cap_WT", "Cap_E", "Cap_P")
+CAPACITY = ("Cap_IT", "Cap_VRE", "Cap_E", "Cap_P")
 DEMAND = ("yrd", "batch")
 INF = highspy.kHighsInf
 
@@ -170,13 +170,13 @@ def _fix_unserved(m: pyo.ConcreteModel) -> None:
 
 # name → change that keeps the structure (what changes in HiGHS)
 RESOLVES: dict[str, Change] = {
-    "carbon_price (objective coefficient)": _set("carbon_price", None, 300.0),
+    "carbon_price (objective coefficient)": _set("carbon_price_myuan_per_t", None, 300e-6),
     "demand_mw (right-hand side)": _set("demand_mw", DEMAND, 150.0),
     "carbon_cap_t (right-hand side)": _set("carbon_cap_t", None, 420000.0),
     "pue_cap (matrix coefficient)": _set("pue_cap", "west", 1.1),
     "usable_share (matrix coefficients of many rows)": _set("usable_share", None, 0.7),
     "voucher_budget_myuan (Var bound)": _set("voucher_budget_myuan", "v1", 1.0),
-    "wind_max_mw (Var bound)": _set("wind_max_mw", "west", 150.0),
+    "vre_max_mw (Var bound)": _set("vre_max_mw", ("west", "wind"), 150.0),
     "u fixed at another value (fixed Var)": _fix_unserved,
 }
 
@@ -210,11 +210,11 @@ def test_changes_accumulate_over_several_resolves_and_undo_exactly(
     compiled = solver.compiled
     applied: list[Change] = []
     steps = [
-        _set("carbon_price", None, 300.0),
+        _set("carbon_price_myuan_per_t", None, 300e-6),
         _set("demand_mw", DEMAND, 150.0),
         _set("usable_share", None, 0.7),
         _set("voucher_budget_myuan", "v1", 1.0),
-        _set("carbon_price", None, 150.0),  # the same Param again
+        _set("carbon_price_myuan_per_t", None, 150e-6),  # the same Param again
     ]
     for step in steps:
         step(model)
@@ -227,7 +227,7 @@ def test_changes_accumulate_over_several_resolves_and_undo_exactly(
 
         assert again.objective == pytest.approx(_fresh(data, everything).objective, rel=1e-7)
     reference = build(data)  # the original values
-    for name in ("carbon_price", "demand_mw", "usable_share", "voucher_budget_myuan"):
+    for name in ("carbon_price_myuan_per_t", "demand_mw", "usable_share", "voucher_budget_myuan"):
         ours, theirs = getattr(model, name), getattr(reference, name)
         for index in ours:
             ours[index].set_value(pyo.value(theirs[index]))
@@ -283,10 +283,10 @@ def test_changes_between_load_and_first_solve_are_used(data: ModelData):
     model = build(data)
     solver = ModelSolver(model)
     solver.load()
-    model.carbon_price.set_value(300.0)
+    model.carbon_price_myuan_per_t.set_value(300e-6)
     outcome = solver.solve()
     assert outcome.objective == pytest.approx(
-        _fresh(data, _set("carbon_price", None, 300.0)).objective, rel=1e-7
+        _fresh(data, _set("carbon_price_myuan_per_t", None, 300e-6)).objective, rel=1e-7
     )
 
 
@@ -315,7 +315,7 @@ def _drop_carbon_cap(m: pyo.ConcreteModel) -> None:
 
 def _allow_unserved(m: pyo.ConcreteModel) -> None:
     m.u[DEMAND].unfix()  # a new column, in the objective too; cheap enough to be used
-    m.unserved_penalty.set_value(1.0)
+    m.unserved_myuan_per_mw_yr.set_value(1.0 * 8760 * 1e-6)  # 1 yuan/MWh
 
 
 def _add_constraint(m: pyo.ConcreteModel) -> None:
