@@ -175,7 +175,10 @@ class Point:
         return f"{self.index:03d}_{safe[:72]}"
 
     def scenario_name(self, base: str | None) -> str:
-        return f"{base or 'baseline'}+{self.label.replace(', ', '+')}"
+        """'baseline+carbon_price=100'; a '/' of a two-part row id becomes ':' (a scenario
+        name cannot hold a path separator: it names a results folder)."""
+        text = f"{base or 'baseline'}+{self.label.replace(', ', '+')}"
+        return text.replace("/", ":").replace("\\", ":")
 
 
 def grid(axes: Sequence[Axis], zipped: bool = False) -> list[Point]:
