@@ -61,10 +61,16 @@ class ModuleColumns:
     pue: np.ndarray
 
 
-def milp_columns(model: pyo.ConcreteModel, col_of: dict[int, int]) -> ModuleColumns:
+NAMES = ("Cap_IT", "N", "Y", "Open", "module_size_mw", "max_it_mw", "pue", "weight")
+
+
+def milp_columns(model: pyo.ConcreteModel, col_of: dict[int, int]) -> ModuleColumns | None:
     """Look up formulation (15)'s variables by their names in `add_milp`: Cap_IT[s,k] (MW),
     N[s,k] (modules), Y[s,k] (technology chosen), Open[s]; module_size_mw, max_it_mw, and
-    the PUE curve pue[s,k,t] with the time-step weights weight[t]."""
+    the PUE curve pue[s,k,t] with the time-step weights weight[t]. None for a model without
+    them (a MILP of another kind)."""
+    if not all(hasattr(model, name) for name in NAMES):
+        return None
     sites, techs, steps = list(model.S), list(model.K), list(model.T)
     weight = np.array([float(pyo.value(model.weight[t])) for t in steps])
     pue = np.array(
@@ -119,6 +125,9 @@ def rounded_start(solver: ModelSolver, deadline: float | None = None) -> Start:
     solved yet), within `deadline` (a `time.perf_counter()` value; None: none)."""
     compiled, highs = solver.compiled, solver.highs
     assert compiled is not None and highs is not None and compiled.is_mip
+    columns = milp_columns(compiled.model, compiled.col_of)
+    if columns is None:
+        return Start(None, None, "MILP start: none (not the MILP of formulation (15))")
     lp = highs.getLp()
     integer = np.flatnonzero(compiled.integer)
     lp.integrality_ = []
@@ -133,7 +142,6 @@ def rounded_start(solver: ModelSolver, deadline: float | None = None) -> Start:
         return Start(None, None, f"MILP start: LP relaxation {phases[-1].status}")
     relaxation = float(relax.getInfo().objective_function_value)
     x = np.asarray(relax.getSolution().col_value)
-    columns = milp_columns(compiled.model, compiled.col_of)
     capacity = np.where(columns.cap >= 0, x[columns.cap], 0.0)
     chosen = choose_technology(capacity, columns.pue)
     opened = chosen.max(axis=1)

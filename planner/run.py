@@ -110,7 +110,7 @@ def solve_case(
     elif explain and outcome.status in ("infeasible", "infeasible_or_unbounded"):
         from planner.diagnose import explain_infeasibility
 
-        explanation = timed("diagnose", lambda: explain_infeasibility(data, options))
+        explanation = timed("diagnose", lambda: explain_infeasibility(data, options, outcome))
     solved = Solved(case, data, model, outcome, results, timings, explanation, solver)
     solved.redispatch = redispatched
     return solved
