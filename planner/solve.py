@@ -184,6 +184,23 @@ def _try_next(previous: SolvePhase) -> bool:
     return previous.status in _NEXT_AFTER
 
 
+def mip_text(solver: dict) -> str | None:
+    """One line on a MILP's proof for the console and the report, from the manifest's solver
+    record (objective_myuan, bound_myuan [M yuan/yr], gap [-], status); None without a
+    solution."""
+    objective, bound, gap = (solver.get(k) for k in ("objective_myuan", "bound_myuan", "gap"))
+    if objective is None:
+        return None
+    text = f"MILP plan {objective:,.1f} M yuan/yr"
+    if bound is not None and math.isfinite(bound):
+        text += f", best bound {bound:,.1f}"
+    if gap is not None:
+        text += f", gap {100 * gap:.3f} %"
+    if solver.get("status") == "time_limit":
+        text += " (stopped at the time limit)"
+    return text
+
+
 # --------------------------------------------------------------------------------------------
 # Compiling a Pyomo model into HiGHS arrays
 

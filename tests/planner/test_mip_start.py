@@ -12,8 +12,10 @@ import pytest
 from models.build import BuildOptions, build
 from planner.mip_start import choose_technology, milp_columns, rounded_start
 from planner.prepare import ModelData, prepare
-from planner.solve import ModelSolver, SolveOptions
+from planner.run import RunOptions, solve_case
+from planner.solve import ModelSolver, SolveOptions, mip_text
 from planner.synthetic import synthetic_case
+from planner.writers import write_run
 
 TOL = 1e-6  # feasibility tolerance, relative to a row's bound (as HiGHS's 1e-7 primal tol)
 
@@ -100,3 +102,27 @@ def test_a_site_that_mixes_technologies_gets_the_most_efficient_one():
     pue = np.array([[1.30, 1.15, 1.08]] * 4)
     chosen = choose_technology(capacity, pue)
     assert chosen.tolist() == [[0, 1, 0], [0, 0, 1], [0, 0, 0], [1, 0, 0]]
+
+
+def test_mip_text_states_plan_bound_and_gap():
+    solver = {
+        "objective_myuan": 34000.0,
+        "bound_myuan": 33966.0,
+        "gap": 0.001,
+        "status": "time_limit",
+    }
+    assert mip_text(solver) == (
+        "MILP plan 34,000.0 M yuan/yr, best bound 33,966.0, gap 0.100 % (stopped at the time limit)"
+    )
+    assert mip_text({"objective_myuan": None}) is None
+
+
+def test_a_milp_run_reports_its_bound_and_gap_in_the_report(tmp_path):
+    case = synthetic_case(n_sites=4, n_regions=2, seed=0, name="tiny")
+    options = RunOptions(time="typical:2", mip=True)
+    solved = solve_case(case, options)
+    folder = write_run(solved, tmp_path / "run", options, overwrite=True)
+    outcome = solved.outcome
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"best bound {outcome.bound:,.1f}" in html
+    assert f"gap {100 * outcome.gap:.3f} %" in html
