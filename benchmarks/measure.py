@@ -15,6 +15,8 @@
   annual cost, error).
 - `robust_reference WORKDIR`: the default case's least emissions, most green share and water
   use per site (the limits of the robustness set), to WORKDIR/robust_reference.json.
+- `mip start|nostart OPTIONS_JSON LIMIT`: the default case as a MILP, 0.01 % gap asked,
+  LIMIT seconds, with or without the rounded LP start (planner/mip_start.py).
 - `robust KEY STRATEGY WORKDIR LIMIT`: one case of the robustness set (benchmarks.cases)
   solved with an LP strategy (planner.solve.STRATEGIES) within LIMIT seconds; infeasible
   cases are explained too (strategy auto).
@@ -477,6 +479,39 @@ def robust(key: str, strategy: str, workdir: str, limit: float) -> dict:
     return out
 
 
+def mip(start: bool, options_json: str, limit: float) -> dict:
+    """The default case as a MILP (`dcplan run --mip`): 0.01 % gap asked, `limit` seconds,
+    with or without the rounded LP start, raw HiGHS MIP options over the planner's."""
+    from benchmarks.cases import default_case
+    from models.build import BuildOptions, build
+    from planner.prepare import prepare
+    from planner.solve import ModelSolver, SolveOptions
+
+    data = prepare(default_case(), None)
+    model = build(data, BuildOptions(mip=True))
+    options = json.loads(options_json)
+    solver = ModelSolver(
+        model,
+        SolveOptions(time_limit=limit, gap=1e-4, solver_options=options, mip_start=start),
+    )
+    solver.load()
+    cpu = cpu_seconds()
+    outcome = solver.solve()
+    lines = outcome.log.splitlines()
+    return {
+        "start": start,
+        "options": options,
+        "status": outcome.status,
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "gap": outcome.gap,
+        "seconds": outcome.seconds,
+        "cpu": cpu_seconds() - cpu,
+        "start_text": next((x for x in lines if x.startswith("MILP start")), ""),
+        "loadavg": os.getloadavg(),
+    }
+
+
 def main(argv: list[str]) -> None:
     mode, args = argv[0], argv[1:]
     if mode == "plan":
@@ -493,6 +528,8 @@ def main(argv: list[str]) -> None:
         emit(robust_reference(args[0]))
     elif mode == "robust":
         emit(robust(args[0], args[1], args[2], float(args[3])))
+    elif mode == "mip":
+        emit(mip(args[0] == "start", args[1], float(args[2])))
     elif mode == "typical":
         emit(typical(args[0], args[1], int(args[2])))
     else:

@@ -22,6 +22,12 @@ HiGHS interfaces): ≥ 0 for a binding ≥ row of a minimisation, ≤ 0 for a bi
 `interface="persistent"` keeps Pyomo's persistent `pyomo.contrib.solver` Highs interface for
 comparison (benchmarks, tests).
 
+LP strategy (`STRATEGIES`, `run_strategy`; docs/benchmarks.md "Solve strategy"): the dual
+simplex runs in a time box (`simplex_box`, from the LP's size); should it expire undecided
+(a degenerate or near-infeasible LP on which the simplex stalls), interior point (IPX) with
+crossover decides it. The caller's time limit bounds the whole. A MILP is one HiGHS MIP run,
+started from the rounded LP plan (planner/mip_start.py).
+
 Status → CLI exit code: optimal 0; infeasible/unbounded 1; time/iteration limit with a
 solution → written with status time_limit (0); without a solution 3.
 """
