@@ -5,6 +5,8 @@ optimum as without it. The technology choice is checked on hand-made plans."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyomo.environ as pyo
 import pytest
@@ -126,3 +128,20 @@ def test_a_milp_run_reports_its_bound_and_gap_in_the_report(tmp_path):
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert f"best bound {outcome.bound:,.1f}" in html
     assert f"gap {100 * outcome.gap:.3f} %" in html
+
+
+def test_dcplan_run_mip_prints_the_bound_and_gap(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+    from planner.synthetic import case_tables, near_far_pair, write_case
+
+    raw, profiles = case_tables(**near_far_pair())
+    path = write_case(raw, profiles, tmp_path / "case" / "small")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["run", str(path), "--mip", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    solver = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["solver"]
+    text = " ".join(result.output.split())  # whatever the console's width
+    assert f"best bound {solver['bound_myuan']:,.1f}" in text
+    assert f"gap {100 * solver['gap']:.3f} %" in text
