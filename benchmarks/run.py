@@ -621,7 +621,9 @@ def render(report: dict) -> str:
         f"Machine: {report['machine']}. {report['versions']}.",
         f"Load average at start {report['load_start']}, at end {report['load_end']} (other jobs "
         "share this machine: wall times are noisy; CPU seconds and iteration counts are not).",
-        f"HiGHS options of the planner: `{json.dumps(report['highs_options'])}`.",
+        f"HiGHS options of the planner: `{json.dumps(report['highs_options'])}` (the dual "
+        "simplex in a time box, then interior point with crossover: planner/solve.py, "
+        "`STRATEGIES['auto']`).",
         "",
         "Reproduce: `make bench` (or `python -m benchmarks.run [--quick] [--only SECTIONS]`);",
         "each measurement runs in its own process (`python -m benchmarks.measure MODE ...`).",
