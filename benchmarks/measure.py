@@ -13,6 +13,13 @@
 - `paths CASE TIME`: loading the same model into HiGHS through each Pyomo path.
 - `typical CASE TIME WORKERS`: plan and its full-year re-dispatch (objective, capacities,
   annual cost, error).
+- `robust_reference WORKDIR`: the default case's least emissions, most green share and water
+  use per site (the limits of the robustness set), to WORKDIR/robust_reference.json.
+- `mip start|nostart OPTIONS_JSON LIMIT`: the default case as a MILP, 0.01 % gap asked,
+  LIMIT seconds, with or without the rounded LP start (planner/mip_start.py).
+- `robust KEY STRATEGY WORKDIR LIMIT`: one case of the robustness set (benchmarks.cases)
+  solved with an LP strategy (planner.solve.STRATEGIES) within LIMIT seconds; infeasible
+  cases are explained too (strategy auto).
 Seconds are wall-clock [s]; cpu_* are process CPU seconds (user + system) [s]; RSS in MB.
 """
 
@@ -391,6 +398,120 @@ def typical(case_key: str, time_option: str, workers: int) -> dict:
     }
 
 
+def robust_reference(workdir: str) -> dict:
+    """The default case's own limits for the robustness set: its least emissions reachable
+    [t/yr] (emissions minimised), the most green share reachable (green energy maximised, its
+    share of facility energy) and each site's water use in the baseline plan [m3/yr]. Written
+    to WORKDIR/robust_reference.json."""
+    import pyomo.environ as pyo
+
+    from benchmarks.cases import default_case
+    from models.build import build
+    from planner.prepare import prepare
+    from planner.solve import ModelSolver
+
+    data = prepare(default_case(), None)
+    model = build(data)
+    base = ModelSolver(model).solve()
+    water = {s: float(pyo.value(model.water_m3[s])) for s in model.S}
+    emissions = float(pyo.value(model.emissions_t))
+    out: dict = {"baseline_objective": base.objective, "baseline_emissions_t": emissions}
+    out["water_m3"] = water
+    model.total_cost.deactivate()
+    model.least_emissions = pyo.Objective(expr=model.emissions_t)
+    least = ModelSolver(model).solve()
+    out["least_emissions_t"] = least.objective
+    model.least_emissions.deactivate()
+    model.most_green = pyo.Objective(expr=sum(model.green_mwh[s] for s in model.S), sense=-1)
+    most = ModelSolver(model).solve()
+    green = sum(pyo.value(model.green_mwh[s]) for s in model.S)
+    facility = sum(pyo.value(model.facility_energy_mwh[s]) for s in model.S)
+    out["most_green_share"] = green / facility
+    out["statuses"] = [base.status, least.status, most.status]
+    out["loadavg"] = os.getloadavg()
+    (Path(workdir) / "robust_reference.json").write_text(json.dumps(out))
+    return out
+
+
+def robust(key: str, strategy: str, workdir: str, limit: float) -> dict:
+    """One case of the robustness set solved with `strategy` within `limit` seconds; an
+    infeasible case is explained (the elastic re-solve, timed) under the "auto" strategy."""
+    from benchmarks.cases import ROBUSTNESS, robust_case
+    from models.build import build
+    from planner.diagnose import explain_infeasibility
+    from planner.prepare import prepare
+    from planner.solve import ModelSolver, SolveOptions
+
+    item = next(r for r in ROBUSTNESS if r.key == key)
+    reference = json.loads((Path(workdir) / "robust_reference.json").read_text())
+    case = robust_case(item, reference)
+    data = prepare(case, None)
+    model = build(data)
+    if item.redundant:
+        import pyomo.environ as pyo
+
+        model.max_it_again = pyo.Constraint(
+            model.S, rule=lambda m, s: sum(m.Cap_IT[s, k] for k in m.K) <= m.max_it_mw[s]
+        )
+    solver = ModelSolver(model, SolveOptions(strategy=strategy, time_limit=limit))
+    solver.load()
+    cpu = cpu_seconds()
+    outcome = solver.solve(want_duals=True)
+    out = {
+        "key": key,
+        "strategy": strategy,
+        "status": outcome.status,
+        "objective": outcome.objective,
+        "seconds": outcome.seconds,
+        "cpu": cpu_seconds() - cpu,
+        "iterations": outcome.iterations,
+        "duals": len(outcome.duals),
+        "phases": [dataclasses.asdict(p) for p in outcome.phases],
+        "nonzeros": solver.compiled.nnz,
+        "loadavg": os.getloadavg(),
+    }
+    if strategy == "auto" and outcome.status in ("infeasible", "infeasible_or_unbounded"):
+        start = time.perf_counter()
+        explanation = explain_infeasibility(data, SolveOptions(time_limit=limit), outcome)
+        out["explain_seconds"] = time.perf_counter() - start
+        out["explanation"] = explanation["message"]
+        out["loadavg_explained"] = os.getloadavg()
+    return out
+
+
+def mip(start: bool, options_json: str, limit: float) -> dict:
+    """The default case as a MILP (`dcplan run --mip`): 0.01 % gap asked, `limit` seconds,
+    with or without the rounded LP start, raw HiGHS MIP options over the planner's."""
+    from benchmarks.cases import default_case
+    from models.build import BuildOptions, build
+    from planner.prepare import prepare
+    from planner.solve import ModelSolver, SolveOptions
+
+    data = prepare(default_case(), None)
+    model = build(data, BuildOptions(mip=True))
+    options = json.loads(options_json)
+    solver = ModelSolver(
+        model,
+        SolveOptions(time_limit=limit, gap=1e-4, solver_options=options, mip_start=start),
+    )
+    solver.load()
+    cpu = cpu_seconds()
+    outcome = solver.solve()
+    lines = outcome.log.splitlines()
+    return {
+        "start": start,
+        "options": options,
+        "status": outcome.status,
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "gap": outcome.gap,
+        "seconds": outcome.seconds,
+        "cpu": cpu_seconds() - cpu,
+        "start_text": next((x for x in lines if x.startswith("MILP start")), ""),
+        "loadavg": os.getloadavg(),
+    }
+
+
 def main(argv: list[str]) -> None:
     mode, args = argv[0], argv[1:]
     if mode == "plan":
@@ -403,6 +524,12 @@ def main(argv: list[str]) -> None:
         emit(resolve(args[0], args[1], [float(p) for p in args[2].split(",")]))
     elif mode == "paths":
         emit(paths(args[0], args[1]))
+    elif mode == "robust_reference":
+        emit(robust_reference(args[0]))
+    elif mode == "robust":
+        emit(robust(args[0], args[1], args[2], float(args[3])))
+    elif mode == "mip":
+        emit(mip(args[0] == "start", args[1], float(args[2])))
     elif mode == "typical":
         emit(typical(args[0], args[1], int(args[2])))
     else:

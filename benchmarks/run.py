@@ -12,7 +12,9 @@ solved by highspy alone in another fresh process with the same HiGHS options: Py
 Sections: endtoend (`dcplan run` of the default case as `make run` does it, fresh process,
 wall clock and peak RSS), sizes, paths (Pyomo → HiGHS load paths), options (HiGHS algorithms
 on the default LP), typical (typical:N vs full-year re-dispatch, and vs the monolithic 3-site
-optimum), resolve (10 carbon prices re-solved vs fresh runs).
+optimum), resolve (10 carbon prices re-solved vs fresh runs), robustness (the default case
+at and beyond its policy limits, old strategy vs new: benchmarks.cases.ROBUSTNESS), mip (the
+default case as a MILP, with and without the rounded LP start).
 """
 
 from __future__ import annotations
@@ -30,7 +32,22 @@ from pathlib import Path
 
 from benchmarks.cases import DEFAULT_CASE, QUICK_SIZES, ROOT, SIZES, Size
 
-SECTIONS = ("endtoend", "sizes", "paths", "options", "typical", "resolve")
+SECTIONS = ("endtoend", "sizes", "paths", "options", "typical", "resolve", "robustness", "mip")
+MIP_LIMIT = 120.0  # s: the MILP target is a 0.01 % gap within this on 2 cores
+# (label, start, raw HiGHS options, time limit [s]) of the MILP section
+MIP_RUNS = [
+    ("HiGHS MIP defaults, no start", False, {}, MIP_LIMIT),
+    ("rounded LP start", True, {}, MIP_LIMIT),
+    ("rounded LP start, mip_heuristic_effort 0.3", True, {"mip_heuristic_effort": 0.3}, MIP_LIMIT),
+    ("no start, 30 s limit", False, {}, 30.0),
+    ("rounded LP start, 30 s limit", True, {}, 30.0),
+]
+# robustness: the old strategy (dual simplex alone) gets twice the 60 s target before it is
+# stopped; the new one is bounded by its own strategy, ROBUST_LIMIT only guards the run
+OLD_LIMIT = 120.0
+ROBUST_LIMIT = 600.0
+TARGET_FLOOR = 60.0  # s: every case decided within max(3 × baseline solve, this)
+EXPLAIN_TARGET = 90.0  # s: infeasible cases explained within this
 END_TO_END_REPEATS = 3
 TYPICAL_DAYS = (6, 8, 10, 12, 24, 48)
 CARBON_PRICES = tuple(float(p) for p in range(50, 550, 50))  # yuan/t, 10 prices
@@ -414,6 +431,137 @@ def resolve_table(result: dict) -> str:
     )
 
 
+def robustness(workdir: Path, keys: list[str], log) -> dict:
+    """The robustness set: each case under the old strategy (dual simplex alone, stopped at
+    OLD_LIMIT) and the new one ("auto"), each in a fresh process."""
+    log("robustness: reference limits of the default case")
+    out: dict = {"reference": child(["robust_reference", str(workdir)], timeout=900)}
+    cases = []
+    for key in keys:
+        item = {"key": key}
+        for strategy, limit in (("simplex", OLD_LIMIT), ("auto", ROBUST_LIMIT)):
+            log(f"robustness: {key}, strategy {strategy}")
+            args = ["robust", key, strategy, str(workdir), str(limit)]
+            item[strategy] = child(args, timeout=limit + 600)
+        cases.append(item)
+    out["cases"] = cases
+    return out
+
+
+def _phases_text(result: dict) -> str:
+    parts = []
+    for p in result.get("phases", []):
+        name = {"simplex": "simplex", "ipm": "IPX"}.get(p["method"], p["method"])
+        status = p["status"].removeprefix("k")
+        parts.append(f"{name} {status} {p['seconds']:.1f} s")
+    return " → ".join(parts) or "–"
+
+
+def robustness_table(result: dict) -> str:
+    from benchmarks.cases import ROBUSTNESS
+
+    labels = {r.key: r.label for r in ROBUSTNESS}
+    cases = result.get("cases", [])
+    base = next((c for c in cases if c["key"] == "scenario_baseline"), None)
+    baseline = base["simplex"].get("seconds") if base and "error" not in base["simplex"] else None
+    target = max(3 * baseline, TARGET_FLOOR) if baseline else TARGET_FLOOR
+    rows = []
+    for c in cases:
+        old, new = c["simplex"], c["auto"]
+        if "error" in new:
+            rows.append([labels.get(c["key"], c["key"]), new["error"], *[""] * 9])
+            continue
+        explain = new.get("explain_seconds")
+        decided = new["status"] not in ("no_solution", "time_limit", "error", "interrupted")
+        ok = decided and new["seconds"] <= target and (explain is None or explain <= EXPLAIN_TARGET)
+        rows.append(
+            [
+                labels.get(c["key"], c["key"]),
+                old.get("status", old.get("error", "?")),
+                old.get("seconds"),
+                old.get("iterations"),
+                new["status"],
+                new["seconds"],
+                new["iterations"],
+                _phases_text(new),
+                explain,
+                "yes" if ok else "NO",
+                ", ".join(
+                    f"{x:.1f}" for x in new.get("loadavg", [])[:1] + old.get("loadavg", [])[:1]
+                ),
+            ]
+        )
+    text = _table(
+        [
+            "case",
+            "old status",
+            "old s",
+            "old iterations",
+            "new status",
+            "new s",
+            "new iterations",
+            "new phases",
+            "explained in s",
+            "within target",
+            "load average (new, old)",
+        ],
+        rows,
+    )
+    ref = result.get("reference", {})
+    notes = [
+        "",
+        f"Target: decided within max(3 × baseline, {TARGET_FLOOR:.0f} s) = {target:.0f} s "
+        f"(baseline: the shipped baseline under the old strategy, "
+        f"{_fmt(baseline)} s), infeasible cases explained within {EXPLAIN_TARGET:.0f} s. "
+        f"The old strategy (dual simplex alone) is stopped at {OLD_LIMIT:.0f} s "
+        "(status no_solution). Seconds are HiGHS wall time in `ModelSolver.solve` "
+        "(explanation: the elastic re-solve, including its build).",
+    ]
+    if ref and "error" not in ref:
+        notes.append(
+            f"Reference limits: least emissions reachable {ref['least_emissions_t'] / 1e6:.3f} "
+            f"Mt/yr (baseline {ref['baseline_emissions_t'] / 1e6:.3f}); water caps are shares "
+            "of each site's water use in the baseline plan."
+        )
+    return text + "\n" + "\n".join(notes)
+
+
+def mip_table(results: list[dict]) -> str:
+    rows = []
+    for r in results:
+        if "error" in r:
+            rows.append([r.get("label", "?"), r["error"], *[""] * 7])
+            continue
+        gap = r.get("gap")
+        rows.append(
+            [
+                r["label"],
+                r["status"],
+                r.get("objective"),
+                r.get("bound"),
+                f"{100 * gap:.3f} %" if gap is not None else "–",
+                r["seconds"],
+                r["cpu"],
+                r.get("start_text") or "–",
+                f"{r['loadavg'][0]:.1f}",
+            ]
+        )
+    return _table(
+        [
+            "run",
+            "status",
+            "plan M yuan/yr",
+            "best bound",
+            "gap",
+            "s",
+            "CPU s",
+            "start",
+            "load average",
+        ],
+        rows,
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -473,7 +621,9 @@ def render(report: dict) -> str:
         f"Machine: {report['machine']}. {report['versions']}.",
         f"Load average at start {report['load_start']}, at end {report['load_end']} (other jobs "
         "share this machine: wall times are noisy; CPU seconds and iteration counts are not).",
-        f"HiGHS options of the planner: `{json.dumps(report['highs_options'])}`.",
+        f"HiGHS options of the planner: `{json.dumps(report['highs_options'])}` (the dual "
+        "simplex in a time box, then interior point with crossover: planner/solve.py, "
+        "`STRATEGIES['auto']`).",
         "",
         "Reproduce: `make bench` (or `python -m benchmarks.run [--quick] [--only SECTIONS]`);",
         "each measurement runs in its own process (`python -m benchmarks.measure MODE ...`).",
@@ -547,6 +697,28 @@ def render(report: dict) -> str:
             resolve_table(report["resolve"]),
             "",
         ]
+    if "robustness" in report:
+        out += [
+            "## Robustness (default case, typical:8, at and beyond its limits)",
+            "",
+            "Each case solved in a fresh process under the old strategy (dual simplex with "
+            "Devex alone) and the new one (`auto`: the dual simplex in a time box, then "
+            "interior point with crossover; planner/solve.py, docs/benchmarks.md).",
+            "",
+            robustness_table(report["robustness"]),
+            "",
+        ]
+    if "mip" in report:
+        out += [
+            "## MILP (default case, `--mip`, 0.01 % gap asked)",
+            "",
+            "The default case as a MILP (site opening, 20 MW modules, one cooling technology "
+            "per site), in a fresh process each, with and without the start from the rounded "
+            "LP plan (planner/mip_start.py; its time counts in the limit).",
+            "",
+            mip_table(report["mip"]),
+            "",
+        ]
     if "monolithic_default" in report:
         r = report["monolithic_default"]
         out += ["## Monolithic full year of the default case", "", json.dumps(r), ""]
@@ -579,6 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="RESULTS.md or a folder")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
     parser.add_argument("--sizes", default="", help="size keys to run (default: all)")
+    parser.add_argument("--robust", default="", help="robustness case keys (default: all)")
     parser.add_argument(
         "--merge",
         action="store_true",
@@ -664,6 +837,21 @@ def main(argv: list[str] | None = None) -> int:
             report["resolve_case"] = f"{case} case, {time_option}, {len(prices)} carbon prices"
             text = ",".join(f"{p:g}" for p in prices)
             report["resolve"] = child(["resolve", case, time_option, text])
+        if "robustness" in sections:
+            from benchmarks.cases import ROBUSTNESS
+
+            keys = [r.key for r in ROBUSTNESS]
+            if args.robust:
+                keys = [k.strip() for k in args.robust.split(",") if k.strip()]
+            report["robustness"] = robustness(workdir, keys, log)
+        if "mip" in sections:
+            report["mip"] = []
+            for label, start, options, limit in MIP_RUNS:
+                log(f"mip: {label}")
+                args_ = ["mip", "start" if start else "nostart", json.dumps(options), str(limit)]
+                result = child(args_, timeout=limit + 600)
+                result["label"] = label
+                report["mip"].append(result)
         if args.monolithic:
             log("monolithic default full year")
             report["monolithic_default"] = child(["plan", "default", "full", str(workdir), "full"])

@@ -226,6 +226,12 @@ def run(
             console.print(f"[yellow]{escape(str(warning))}[/]")
         if summary.get("objective_myuan") is not None:
             out.print(_summary_table(summary))
+        if manifest.get("options", {}).get("mip"):
+            from planner.solve import mip_text
+
+            line = mip_text(manifest.get("solver", {}))
+            if line:
+                out.print(escape(line))
         if summary.get("redispatch"):
             out.print(_full_year_line(summary["redispatch"]))
         elif redispatch and summary.get("time") == "full":

@@ -22,7 +22,7 @@ from models.build import BuildOptions, build
 from models.data import ModelData
 from models.elastic import Slack, relax, slack_cost, violations
 from models.registry import Limit, key_text, registry
-from planner.solve import ModelSolver, SolveOptions
+from planner.solve import ModelSolver, SolveOptions, SolveOutcome
 
 TOL = 1e-5
 
@@ -115,10 +115,14 @@ def demand_reasons(data: ModelData, region: str, workload_class: str) -> str:
     return f"{lead} within {within}: " + "; ".join(notes)
 
 
-def explain_infeasibility(data: ModelData, options=None) -> dict:
-    """Solve the elastic LP and return {'message', 'conflicts': [...], 'items': [...]}."""
+def explain_infeasibility(data: ModelData, options=None, first: SolveOutcome | None = None) -> dict:
+    """Solve the elastic LP and return {'message', 'conflicts': [...], 'items': [...]}.
+    first: the infeasible solve; where only interior point decided it, the elastic LP starts
+    with interior point too (planner/solve.py, STRATEGIES)."""
     m, slacks = elastic_model(data)
-    solver = ModelSolver(m, SolveOptions(time_limit=getattr(options, "time_limit", None)))
+    strategy = "ipm" if first is not None and first.method == "ipm" else "auto"
+    time_limit = getattr(options, "time_limit", None)
+    solver = ModelSolver(m, SolveOptions(time_limit=time_limit, strategy=strategy))
     outcome = solver.solve(want_duals=False)
     if not outcome.has_solution:
         return {

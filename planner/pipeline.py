@@ -239,7 +239,7 @@ class Pipeline:
 
         assert self.data is not None
         with self.timer.phase("diagnose"):
-            self.explanation = explain_infeasibility(self.data, self.options)
+            self.explanation = explain_infeasibility(self.data, self.options, self.outcome)
         return self.explanation
 
     def update(self, case: Case) -> bool:

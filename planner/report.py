@@ -712,6 +712,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         ),
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "headline": headline_figures(s),
+        "mip": _mip_line(run),
         "figs": figs,
         "costs": cost_table(costs),
         "capacity_table": capacity_table,
@@ -732,6 +733,14 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "render_script": charts.RENDER_SCRIPT,
         "version": __version__,
     }
+
+
+def _mip_line(run: RunFolder) -> str | None:
+    """The MILP's plan, best bound and gap (planner.solve.mip_text), for a MILP run."""
+    from planner.solve import mip_text
+
+    m = run.manifest or {}
+    return mip_text(m.get("solver", {})) if m.get("options", {}).get("mip") else None
 
 
 def render_report(run: RunFolder, site: str | None = None) -> str:

@@ -22,6 +22,12 @@ HiGHS interfaces): ≥ 0 for a binding ≥ row of a minimisation, ≤ 0 for a bi
 `interface="persistent"` keeps Pyomo's persistent `pyomo.contrib.solver` Highs interface for
 comparison (benchmarks, tests).
 
+LP strategy (`STRATEGIES`, `run_strategy`; docs/benchmarks.md "Solve strategy"): the dual
+simplex runs in a time box (`simplex_box`, from the LP's size); should it expire undecided
+(a degenerate or near-infeasible LP on which the simplex stalls), interior point (IPX) with
+crossover decides it. The caller's time limit bounds the whole. A MILP is one HiGHS MIP run,
+started from the rounded LP plan (planner/mip_start.py).
+
 Status → CLI exit code: optimal 0; infeasible/unbounded 1; time/iteration limit with a
 solution → written with status time_limit (0); without a solution 3.
 """
@@ -50,21 +56,61 @@ DEFAULT_HIGHS_OPTIONS: dict[str, object] = {
     "simplex_strategy": 1,
     "simplex_dual_edge_weight_strategy": 1,
 }
+# Interior point (IPX) with crossover: a basic optimal solution (duals, a basis for warm
+# re-solves) or a proof of infeasibility where the dual simplex stalls (near-limit policy
+# cases, docs/benchmarks.md "Solve strategy").
+IPM_OPTIONS: dict[str, object] = {"solver": "ipx", "run_crossover": "on"}
+METHOD_OPTIONS: dict[str, dict[str, object]] = {
+    "simplex": DEFAULT_HIGHS_OPTIONS,
+    "ipm": IPM_OPTIONS,
+}
+# LP strategies: the methods tried in turn. In "auto" the dual simplex gets a time box
+# (`simplex_box`); when it expires without deciding, IPX with crossover takes over, and
+# should IPX end in an error, the dual simplex gets the rest of the time. "ipm" starts with
+# IPX (for a model where the simplex is known to stall, e.g. the elastic re-solve of a case
+# whose first solve needed IPX). "simplex": the dual simplex alone, no box (the strategy
+# before issue 19, kept for comparison).
+STRATEGIES: dict[str, tuple[str, ...]] = {
+    "auto": ("simplex", "ipm", "simplex"),
+    "ipm": ("ipm", "simplex"),
+    "simplex": ("simplex",),
+}
+# The dual simplex time box [s] on an LP of up to BOX_REFERENCE_NNZ nonzeros; larger LPs get
+# it scaled with the square of their size (simplex time grows about so: docs/benchmarks.md),
+# so that a normal solve is never cut off. The default case (typical:8, about 1.1e5 nonzeros)
+# solves in 2–7 s.
+SIMPLEX_BOX_S = 30.0
+BOX_REFERENCE_NNZ = 150_000
+
+# MILP options, chosen by measurement on the default case (docs/benchmarks.md, "MILP")
+MIP_OPTIONS: dict[str, object] = {}
 
 INTERFACES = ("direct", "persistent")
+
+
+def simplex_box(nnz: int) -> float:
+    """The dual simplex time box [s] of the "auto" strategy for an LP with `nnz` nonzeros."""
+    return SIMPLEX_BOX_S * max(1.0, nnz / BOX_REFERENCE_NNZ) ** 2
 
 
 @dataclass(frozen=True)
 class SolveOptions:
     """time_limit [s]; gap: relative MIP gap [-]; threads: HiGHS threads (None: HiGHS
     default); solver_options: raw HiGHS options, applied over DEFAULT_HIGHS_OPTIONS;
-    interface: 'direct' (compiled arrays into highspy) or 'persistent' (Pyomo's interface)."""
+    interface: 'direct' (compiled arrays into highspy) or 'persistent' (Pyomo's interface);
+    strategy: LP methods in turn, a key of STRATEGIES ('auto' by default; a 'solver' in
+    solver_options means that solver alone); simplex_box: the dual simplex time box of 'auto'
+    [s] (None: from the LP size, `simplex_box`); mip_start: start a MILP from the rounded LP
+    plan (planner/mip_start.py)."""
 
     time_limit: float | None = None
     gap: float | None = None
     threads: int | None = None
     solver_options: dict = field(default_factory=dict)
     interface: str = "direct"
+    strategy: str = "auto"
+    simplex_box: float | None = None  # [s]; None: simplex_box(nnz)
+    mip_start: bool = True
 
 
 @dataclass
@@ -73,7 +119,9 @@ class SolveOutcome:
     interrupted | no_solution | error. objective and bound in M yuan/yr (None without a
     solution); gap relative [-]; seconds: wall time of `solve` [s] (HiGHS plus updating the
     model and reading the solution back); duals {ConstraintData: dual} (LPs solved to
-    optimality only); iterations: simplex + IPM iterations; highs_seconds: HiGHS run time [s]."""
+    optimality only); iterations: simplex + IPM + crossover iterations of every phase;
+    highs_seconds: HiGHS run time [s] of every phase; method: the method of the last phase;
+    phases: each method tried (planner/solve.py, STRATEGIES)."""
 
     status: str
     termination: str
@@ -86,6 +134,8 @@ class SolveOutcome:
     duals: dict = field(default_factory=dict)
     iterations: int = 0
     highs_seconds: float = 0.0
+    method: str = ""  # what decided: simplex | ipm | mip | "" (persistent interface)
+    phases: list = field(default_factory=list)  # [SolvePhase] in the order they ran
 
     @property
     def exit_code(self) -> int:
@@ -94,6 +144,21 @@ class SolveOutcome:
         if self.status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             return 1
         return 3
+
+
+@dataclass(frozen=True)
+class SolvePhase:
+    """One HiGHS run of a strategy: method (simplex | ipm | mip | given), HiGHS model status
+    name, limit: its time limit [s] (None: none), boxed: the limit was the simplex's time box
+    (not the caller's), seconds: wall time [s], iterations (simplex +
+    IPM + crossover)."""
+
+    method: str
+    status: str
+    limit: float | None
+    boxed: bool
+    seconds: float
+    iterations: int
 
 
 _MS = highspy.HighsModelStatus
@@ -112,6 +177,34 @@ _STATUS: dict = {
     _MS.kHighsInterrupt: ("interrupted", "interrupted"),
 }
 _INF = highspy.kHighsInf
+# statuses after which the next method of a strategy runs: HiGHS could not finish (numerical
+# trouble), or the simplex's time box expired (a time limit ends a phase that was not boxed:
+# it is the caller's)
+_NEXT_AFTER = {"kTimeLimit", "kSolveError", "kUnknown", "kNotset"}
+
+
+def _try_next(previous: SolvePhase) -> bool:
+    """Whether a strategy goes on to its next method after `previous`."""
+    if previous.status == "kTimeLimit":
+        return previous.boxed
+    return previous.status in _NEXT_AFTER
+
+
+def mip_text(solver: dict) -> str | None:
+    """One line on a MILP's proof for the console and the report, from the manifest's solver
+    record (objective_myuan, bound_myuan [M yuan/yr], gap [-], status); None without a
+    solution."""
+    objective, bound, gap = (solver.get(k) for k in ("objective_myuan", "bound_myuan", "gap"))
+    if objective is None:
+        return None
+    text = f"MILP plan {objective:,.1f} M yuan/yr"
+    if bound is not None and math.isfinite(bound):
+        text += f", best bound {bound:,.1f}"
+    if gap is not None:
+        text += f", gap {100 * gap:.3f} %"
+    if solver.get("status") == "time_limit":
+        text += " (stopped at the time limit)"
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,6 +575,76 @@ class CompiledModel:
 
 
 # --------------------------------------------------------------------------------------------
+# The LP strategy
+
+
+def run_strategy(
+    highs: highspy.Highs,
+    methods: tuple[str, ...],
+    options: dict[str, object],
+    deadline: float | None,
+    box: float,
+    log: io.StringIO,
+) -> list[SolvePhase]:
+    """Run `methods` in turn on the model `highs` holds until one decides it (STRATEGIES).
+
+    options: HiGHS options of every phase (without time_limit), over each method's own;
+    deadline: `time.perf_counter()` value by which the whole strategy ends (None: none);
+    box: the dual simplex's time box [s] when another method follows it; log: a line per phase.
+    """
+    phases: list[SolvePhase] = []
+    for n, method in enumerate(methods):
+        if n > 0 and not _try_next(phases[-1]):
+            break
+        remaining = None if deadline is None else max(0.0, deadline - time.perf_counter())
+        # the simplex is boxed when another method follows and the box ends first
+        boxed = (
+            method == "simplex" and n < len(methods) - 1 and (remaining is None or box < remaining)
+        )
+        budget = box if boxed else remaining
+        phases.append(_run_phase(highs, method, options, budget, boxed, log))
+    return phases
+
+
+def _run_phase(
+    highs: highspy.Highs,
+    method: str,
+    options: dict[str, object],
+    budget: float | None,
+    boxed: bool,
+    log: io.StringIO,
+) -> SolvePhase:
+    """One HiGHS run of `method` within `budget` seconds (None: no limit)."""
+    chosen = {**METHOD_OPTIONS.get(method, {}), **options}
+    if method == "ipm":
+        chosen = {**chosen, **IPM_OPTIONS}
+    # HiGHS's time limit counts its run time since the Highs object was made, over every run:
+    # the budget is added to the time already used
+    chosen["time_limit"] = _INF if budget is None else highs.getRunTime() + budget
+    for key, value in chosen.items():
+        if highs.setOptionValue(key, value) == highspy.HighsStatus.kError:
+            raise ValueError(f"HiGHS option {key}={value!r} is not valid")
+    what = {"simplex": "dual simplex", "ipm": "interior point (IPX) with crossover"}
+    text = what.get(method, method)
+    if budget is not None:
+        text += f" (time {'box' if boxed else 'limit'} {budget:.1f} s)"
+    log.write(f"dcplan solve strategy: {text}\n")
+    start = time.perf_counter()
+    highs.run()
+    seconds = time.perf_counter() - start
+    info = highs.getInfo()
+    counts = (
+        info.simplex_iteration_count,
+        info.ipm_iteration_count,
+        info.crossover_iteration_count,
+    )
+    iterations = sum(max(0, int(n)) for n in counts)
+    status = highs.getModelStatus().name
+    log.write(f"dcplan solve strategy: {text}: {status} after {seconds:.1f} s\n")
+    return SolvePhase(method, status, budget, boxed, seconds, iterations)
+
+
+# --------------------------------------------------------------------------------------------
 # The solver
 
 
@@ -529,9 +692,15 @@ class ModelSolver:
         self._log.write(event.message)
 
     def highs_options(self) -> dict[str, object]:
-        """The HiGHS options of a solve: defaults, then solver_options, then the limits."""
+        """The HiGHS options of a solve: defaults (the dual simplex's; MIP_OPTIONS for a
+        MILP), then solver_options, then the limits (time_limit: the whole solve's [s])."""
         o = self.options
-        options: dict[str, object] = {**DEFAULT_HIGHS_OPTIONS, **o.solver_options}
+        mip = self.compiled is not None and self.compiled.is_mip
+        options: dict[str, object] = {
+            **DEFAULT_HIGHS_OPTIONS,
+            **(MIP_OPTIONS if mip else {}),
+            **o.solver_options,
+        }
         if o.time_limit is not None:
             options["time_limit"] = float(o.time_limit)
         if o.gap is not None:
@@ -539,6 +708,17 @@ class ModelSolver:
         if o.threads is not None:
             options["threads"] = int(o.threads)
         return options
+
+    def methods(self) -> tuple[str, ...]:
+        """The methods this solve tries in turn (STRATEGIES); a MILP is one HiGHS MIP run,
+        and a 'solver' in solver_options is that solver alone."""
+        if self.compiled is not None and self.compiled.is_mip:
+            return ("mip",)
+        if "solver" in self.options.solver_options:
+            return ("given",)
+        if self.options.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {tuple(STRATEGIES)}")
+        return STRATEGIES[self.options.strategy]
 
     def solve(self, want_duals: bool = True) -> SolveOutcome:
         """Solve (or re-solve) the model; Var values are set when there is a solution."""
@@ -556,16 +736,26 @@ class ModelSolver:
         except StructureChanged:
             self._compile_and_pass()
         self.update_seconds = time.perf_counter() - start
-        for key, value in self.highs_options().items():
-            if highs.setOptionValue(key, value) == highspy.HighsStatus.kError:
-                raise ValueError(f"HiGHS option {key}={value!r} is not valid")
         self._log = io.StringIO()
-        highs.run()
-        outcome = self._outcome(highs, want_duals)
+        methods = self.methods()
+        options = self.highs_options()
+        limit = options.pop("time_limit", None)
+        deadline = None if limit is None else start + float(limit)
+        box = self.options.simplex_box
+        if box is None:
+            box = simplex_box(self.compiled.nnz)
+        if methods == ("mip",) and self.options.mip_start:
+            from planner.mip_start import set_rounded_start
+
+            self._log.write(set_rounded_start(self, deadline) + "\n")
+        phases = run_strategy(highs, methods, options, deadline, box, self._log)
+        outcome = self._outcome(highs, want_duals, phases)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
-    def _outcome(self, highs: highspy.Highs, want_duals: bool) -> SolveOutcome:
+    def _outcome(
+        self, highs: highspy.Highs, want_duals: bool, phases: list[SolvePhase]
+    ) -> SolveOutcome:
         compiled = self.compiled
         assert compiled is not None
         model_status = highs.getModelStatus()
@@ -600,8 +790,10 @@ class ModelSolver:
             seconds=0.0,
             log=self._log.getvalue(),
             duals=duals,
-            iterations=int(max(0, info.simplex_iteration_count) + max(0, info.ipm_iteration_count)),
-            highs_seconds=float(highs.getRunTime()),
+            iterations=sum(p.iterations for p in phases),
+            highs_seconds=sum(p.seconds for p in phases),
+            method=phases[-1].method if phases else "",
+            phases=phases,
         )
 
     def _solve_persistent(self, want_duals: bool) -> SolveOutcome:
