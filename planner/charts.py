@@ -192,6 +192,57 @@ def _layout(fig: go.Figure, title: str, height: int = 420, **extra) -> go.Figure
     return fig
 
 
+LOG_RATIO = 100.0  # positive values spanning more than this factor get a log axis
+OUTLIER = 5.0  # a value more than this many times the next largest is an outlier
+
+
+def spread_axis(values: Iterable[float]) -> dict:
+    """How to show `values` on an axis so one point does not flatten the rest.
+
+    Returns {} (linear, all visible); {"type": "log"} when every value is positive and they
+    span more than LOG_RATIO; or {"range": [low, high], "clipped": [i, …]} when one value (or
+    at most a quarter of them) are outliers, each more than OUTLIER × the next largest (e.g.
+    the tightest cap of a Pareto front): the axis stops above the rest and the listed points
+    are marked as clipped (`mark_clipped`)."""
+    v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
+    finite = v[np.isfinite(v)]
+    if len(finite) < 3:
+        return {}
+    if finite.min() > 0 and finite.max() / finite.min() > LOG_RATIO:
+        return {"type": "log"}
+    order = np.sort(finite)[::-1]
+    cut = 0  # number of outliers at the top
+    most = max(1, len(order) // 4)
+    while cut < most and order[cut + 1] > 0 and order[cut] > OUTLIER * order[cut + 1]:
+        cut += 1
+    if cut == 0:
+        return {}
+    keep = order[cut]
+    low = min(0.0, float(finite.min()))
+    high = float(keep) + 0.25 * (float(keep) - low)
+    clipped = [i for i, x in enumerate(v) if np.isfinite(x) and x > keep]
+    return {"range": [low, high], "clipped": clipped}
+
+
+def mark_clipped(fig: go.Figure, x: list, y: list, spread: dict, unit: str) -> None:
+    """Apply `spread_axis` settings to the y axis and label each clipped point at the top of
+    the axis with its value (`↑ 12,300 unit`)."""
+    if "type" in spread:
+        fig.update_yaxes(type=spread["type"])
+    if "range" not in spread:
+        return
+    fig.update_yaxes(range=spread["range"])
+    for i in spread["clipped"]:
+        fig.add_annotation(
+            x=x[i],
+            y=spread["range"][1],
+            text=f"↑ {float(y[i]):,.4g} {esc(unit)} (off scale)",
+            showarrow=False,
+            yanchor="top",
+            font={"size": 11, "color": "#b03a2e"},
+        )
+
+
 def figure_title(fig: go.Figure) -> str:
     """The plain-text title a chart builder gave the figure."""
     meta = fig.layout.meta
@@ -536,10 +587,12 @@ def site_map(
     mid = float(lats.mean()) if len(lats) else 30.0
     widest = f"; widest line {max_flow:,.0f} MW" if max_flow > 0 else ""
     _layout(fig, f"Sites, demand regions and routed compute (line width ∝ MW{widest})", 620)
-    fig.update_xaxes(title_text="longitude [°E]", showgrid=True, zeroline=False, constrain="domain")
+    fig.update_xaxes(
+        title_text="longitude [°E]", showgrid=False, zeroline=False, constrain="domain"
+    )
     fig.update_yaxes(
         title_text="latitude [°N]",
-        showgrid=True,
+        showgrid=False,
         zeroline=False,
         scaleanchor="x",
         scaleratio=round(1.0 / max(0.2, math.cos(math.radians(mid))), 3),
@@ -891,6 +944,11 @@ def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
     )
     z = [rounded(row, 1) for row in table.to_numpy()]
     text = [["" if v is None else f"{v:,.0f}" for v in row] for row in z]
+    # an outlier (say a region priced at the unserved penalty) would wash out every other
+    # colour: the scale stops above the rest; the cells still print their values
+    spread = spread_axis(v for row in z for v in row)
+    scale = {"zmax": spread["range"][1]} if "range" in spread else {}
+    bar_title = "yuan/MWh IT" + (" (scale clipped)" if scale else "")
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -899,7 +957,8 @@ def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
             text=text,
             texttemplate="%{text}",
             colorscale="YlOrRd",
-            colorbar={"title": {"text": "yuan/MWh IT"}},
+            **scale,
+            colorbar={"title": {"text": bar_title}},
             hovertemplate="%{y} · %{x}: %{z:,.1f} yuan/MWh IT<extra></extra>",
         )
     )
@@ -963,8 +1022,10 @@ def compare_headline(headline: pd.DataFrame, labels: list[str]) -> go.Figure:
                 row=i // cols + 1,
                 col=i % cols + 1,
             )
-    _layout(fig, "Headline figures by run", height=300 * nrows + 80, barmode="relative")
-    fig.update_layout(margin={"t": 50})
+    height = 300 * nrows + 80
+    _layout(fig, "Headline figures by run", height=height, barmode="relative")
+    # the legend (runs) sits above the subplot titles
+    fig.update_layout(margin={"t": 80}, legend={"y": 1 + 36 / (height - 80 - 50)})
     fig.update_annotations(font_size=12)
     for i, row in rows.iterrows():
         if row.get("figure") == "pue_avg":

@@ -853,6 +853,7 @@ def style(fig, title: str, x_title: str, y_title: str, height: int = 340):
         font={"family": charts.FONT, "size": 12},
         height=height,
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        showlegend=True,  # also for one trace: every chart says what its marks are
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
     )
     fig.update_xaxes(title_text=x_title)
@@ -892,6 +893,8 @@ def sweep_figures(table: pd.DataFrame, axes: Sequence[Axis]) -> list:
     figures = []
     for column, title, unit_text, factor in METRICS:
         fig = go.Figure()
+        all_x: list = []
+        all_y: list = []
         for key, part in groups:
             key = key if isinstance(key, tuple) else (key,)
             name = ", ".join(
@@ -899,21 +902,26 @@ def sweep_figures(table: pd.DataFrame, axes: Sequence[Axis]) -> list:
             )
             x = part[first.label] if numeric else [charts.esc(cell(v)) for v in part[first.label]]
             values = pd.to_numeric(part[column], errors="coerce") * factor
+            all_x += list(x)
+            all_y += charts.rounded(values, 6)
             fig.add_trace(
                 go.Scatter(
                     x=list(x),
                     y=charts.rounded(values, 6),
                     mode="lines+markers",
-                    name=name or charts.esc(title),
-                    showlegend=bool(others),
+                    name=name or f"{charts.esc(title)} at each {charts.esc(first.label)}",
                 )
             )
         figures.append(style(fig, title, charts.esc(first.label) + unit, unit_text))
+        # one point far above the rest (say, a point that leaves demand unserved at the
+        # penalty) would flatten the others: log or clipped axis, the point labelled
+        charts.mark_clipped(fig, all_x, all_y, charts.spread_axis(all_y), unit_text)
     trade = go.Figure(
         go.Scatter(
             x=charts.rounded(pd.to_numeric(ok["emissions_t"], errors="coerce") * 1e-3, 6),
             y=charts.rounded(pd.to_numeric(ok["objective_myuan"], errors="coerce"), 6),
             mode="lines+markers+text" if len(axes) == 1 else "markers+text",
+            name=f"sweep point (label: {charts.esc(first.label)})",
             text=[charts.esc(cell(v)) for v in ok[first.label]],
             textposition="top center",
             hovertemplate="%{text}<br>emissions %{x:,.1f} kt<br>cost %{y:,.1f} M yuan"
