@@ -114,6 +114,39 @@ def area(points: list[tuple]) -> float:
     return abs(total) / 2
 
 
+def dissolve(rings: list[list[int]], arcs: list[list[tuple]]) -> list[list[int]]:
+    """The outline of a union of rings: the arcs used by one ring only (an arc shared by two
+    rings is a border inside the union), chained end to start into closed rings."""
+    uses: dict[int, int] = {}
+    for ring in rings:
+        for index in ring:
+            key = index if index >= 0 else ~index
+            uses[key] = uses.get(key, 0) + 1
+    outer = [i for ring in rings for i in ring if uses[i if i >= 0 else ~i] == 1]
+
+    def ends(index: int) -> tuple[tuple, tuple]:
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        first, last = arc[0], arc[-1]
+        return (round(first[0], 9), round(first[1], 9)), (round(last[0], 9), round(last[1], 9))
+
+    starting: dict[tuple, list[int]] = {}
+    for index in outer:
+        starting.setdefault(ends(index)[0], []).append(index)
+    done: set[int] = set()
+    out: list[list[int]] = []
+    for index in outer:
+        if index in done:
+            continue
+        ring, current = [], index
+        while current is not None and current not in done:
+            done.add(current)
+            ring.append(current)
+            following = [i for i in starting.get(ends(current)[1], []) if i not in done]
+            current = following[0] if following else None
+        out.append(ring)
+    return out
+
+
 def polygons_of(geometry: dict) -> list[list[list[int]]]:
     """A geometry's polygons, each a list of rings of arc indices."""
     if geometry["type"] == "Polygon":
@@ -132,25 +165,27 @@ def build(tarball: Path) -> dict:
             raw = decode_arcs(topology)
             simple = [quantise(douglas_peucker(arc, TOLERANCE_DEG)) for arc in raw]
             (collection,) = topology["objects"].values()
-            units: dict[str, dict] = {}
+            units: dict[str, tuple[str, list[list[int]]]] = {}  # name → (id, rings of arcs)
             for geometry in collection["geometries"]:
                 name = merged or RENAME.get(geometry["properties"]["name"], "")
                 name = name or geometry["properties"]["name"]
-                unit = units.setdefault(
-                    name, {"id": geometry.get("id") if not merged else code.upper(), "rings": []}
-                )
+                uid = code.upper() if merged else str(geometry.get("id"))
                 rings = [ring for polygon in polygons_of(geometry) for ring in polygon]
+                units.setdefault(name, (uid, []))[1].extend(rings)
+            for name, (uid, rings) in units.items():
+                if merged:  # one outline for the whole unit, without its inner borders
+                    rings = dissolve(rings, raw)
                 sized = sorted(
                     ((area(ring_points(ring, raw)), ring) for ring in rings), key=lambda t: -t[0]
                 )
+                kept = []
                 for rank, (size, ring) in enumerate(sized):
                     points = ring_points(ring, simple)
                     if (rank > 0 and size < MIN_RING_DEG2) or len(set(points)) < 3:
                         continue
-                    unit["rings"].append([c for p in points for c in p])
-            for name, unit in units.items():
-                if unit["rings"]:
-                    provinces.append({"id": unit["id"], "name": name, "rings": unit["rings"]})
+                    kept.append([c for p in points for c in p])
+                if kept:
+                    provinces.append({"id": uid, "name": name, "rings": kept})
     return {
         "about": (
             "Provinces of China from Natural Earth 1:10m Admin 1 (public domain), via the npm "
