@@ -140,6 +140,8 @@ def test_map_script_decodes_topojson_and_keeps_shared_borders_identical():
     right = script.ring_points([~0, 2], simple)
     assert left[:2] == right[1::-1]  # the same border on both sides, run the other way
     assert script.area(left) == pytest.approx(10_000.0)  # 1° × 1° in (0.01°)²
+    # the union of the two squares: one ring, without the shared border
+    assert script.dissolve([[0, 1], [~0, 2]], arcs) == [[1, 2]]
     # a zigzag smaller than the tolerance disappears, a larger one stays
     zigzag = [(0.0, 0.0), (1.0, 0.03), (2.0, 0.0), (3.0, 0.5), (4.0, 0.0)]
     assert script.douglas_peucker(zigzag, 0.04) == [(0.0, 0.0), (2.0, 0.0), (3.0, 0.5), (4.0, 0.0)]
