@@ -217,11 +217,19 @@ def spread_axis(values: Iterable[float]) -> dict:
         cut += 1
     if cut == 0:
         return {}
-    keep = order[cut]
-    low = min(0.0, float(finite.min()))
-    high = float(keep) + 0.25 * (float(keep) - low)
+    keep, least = float(order[cut]), float(finite.min())
+    span = keep - least if keep > least else abs(keep) or 1.0
+    low = least - 0.1 * span
+    if least >= 0 > low:  # no negative room below data that are never negative
+        low = 0.0
+    high = keep + 0.25 * span
     clipped = [i for i, x in enumerate(v) if np.isfinite(x) and x > keep]
     return {"range": [low, high], "clipped": clipped}
+
+
+def _plain(value: float) -> str:
+    """A number as people write it: 25,000 or 0.0123 (no exponent)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def mark_clipped(fig: go.Figure, x: list, y: list, spread: dict, unit: str) -> None:
@@ -236,7 +244,7 @@ def mark_clipped(fig: go.Figure, x: list, y: list, spread: dict, unit: str) -> N
         fig.add_annotation(
             x=x[i],
             y=spread["range"][1],
-            text=f"↑ {float(y[i]):,.4g} {esc(unit)} (off scale)",
+            text=f"↑ {_plain(float(y[i]))} {esc(unit)} (off scale)",
             showarrow=False,
             yanchor="top",
             font={"size": 11, "color": "#b03a2e"},
