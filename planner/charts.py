@@ -85,6 +85,9 @@ THEME = go.layout.Template(
 # results column → title shown in HTML tables (CSV and xlsx keep the column names: a public
 # interface). Names not listed get a title from their words and unit suffix (`column_title`).
 COLUMN_TITLES = {
+    "objective_myuan": "annual cost [M yuan/yr]",
+    "pue_avg": "average PUE [-]",
+    "seconds": "time [s]",
     "it_capacity_mw": "IT capacity [MW]",
     "pv_mw": "PV [MW]",
     "wind_mw": "wind [MW]",
@@ -119,6 +122,7 @@ COLUMN_TITLES = {
 UNIT_SUFFIXES = (
     ("_yuan_per_mwh", "yuan/MWh"),
     ("_yuan_per_m3", "yuan/m³"),
+    ("_yuan_per_t", "yuan/t CO₂"),
     ("_myuan", "M yuan/yr"),
     ("_mwh", "MWh"),
     ("_mw", "MW"),

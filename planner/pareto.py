@@ -410,7 +410,7 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
 def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, case: Case) -> Path:
     """pareto.html: the front with its knee, the shadow price along it, and the table."""
 
-    from planner.sweep import cell, render_page, table_rows
+    from planner.sweep import cell, render_page, table_rows, table_titles
 
     rows = table_rows(table)
     knee = table[table["knee"].astype(bool)]
@@ -429,7 +429,7 @@ def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, cas
         {"heading": "Front", "note": note, "figures": pareto_figures(table, objective)},
         {
             "heading": "Points",
-            "table": {"columns": list(table.columns), "rows": rows},
+            "table": {"columns": table_titles(table), "rows": rows},
         },
     ]
     meta = [f"scenario {case.scenario}", f"{len(table)} points", f"cost vs {objective.name}"]

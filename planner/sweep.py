@@ -794,11 +794,15 @@ PAGE = """{% extends "base.html.j2" %}
 """
 
 
-def table_rows(table: pd.DataFrame) -> list[list[object]]:
+def table_rows(table: pd.DataFrame, keep: Sequence[str] = ()) -> list[list[object]]:
     """Cells of a sweep or Pareto table for `render_page`; a `folder` column links to that
-    point's report.html."""
+    point's report.html. Shares (0…1) are shown in % (their titles say so: `table_titles`),
+    except in the `keep` columns (varied inputs, shown as given)."""
     from markupsafe import Markup, escape
 
+    from planner.charts import is_share
+
+    shares = {c for c in table.columns if c not in keep and is_share(str(c))}
     rows = []
     for record in table.to_dict("records"):
         cells: list[object] = []
@@ -807,10 +811,22 @@ def table_rows(table: pd.DataFrame) -> list[list[object]]:
             if column == "folder" and isinstance(value, str) and value:
                 href = escape(f"{value}/report.html")
                 cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
+            elif (
+                column in shares and isinstance(value, int | float) and not isinstance(value, bool)
+            ):
+                cells.append(cell(value * 100))
             else:
                 cells.append(cell(value))
         rows.append(cells)
     return rows
+
+
+def table_titles(table: pd.DataFrame, keep: Sequence[str] = ()) -> list[str]:
+    """Column titles for people with units (`objective_myuan` → `objective [M yuan/yr]`);
+    the `keep` columns (varied inputs, named by the user) keep their names."""
+    from planner.charts import column_title
+
+    return [str(c) if c in keep else column_title(str(c)) for c in table.columns]
 
 
 def render_page(title: str, meta: Sequence[str], sections: Sequence[dict]) -> str:
@@ -944,7 +960,8 @@ def write_sweep_html(
 ) -> Path:
     """sweep.html: the trade-off charts and the sweep table (links to each point's report)."""
 
-    rows = table_rows(table)
+    labels = [a["label"] for a in spec["axes"]]
+    rows = table_rows(table, labels)
     varied = "; ".join(
         f"{a['label']} ({a['parameter']}{', ' + a['unit'] if a['unit'] else ''}): "
         + ", ".join(a["values"])
@@ -966,7 +983,7 @@ def write_sweep_html(
         {
             "heading": "Points",
             "note": "Each point is a complete results folder; the link opens its report.",
-            "table": {"columns": list(table.columns), "rows": rows},
+            "table": {"columns": table_titles(table, labels), "rows": rows},
         },
     ]
     path.write_text(render_page(f"Sweep of {name}", meta, sections), encoding="utf-8")

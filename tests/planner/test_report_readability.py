@@ -291,6 +291,29 @@ def test_comparison_tables_keep_run_labels_and_name_quantities(pages):
     assert not re.search(r"<td[^>]*>it_capacity_mw</td>", html)
 
 
+def test_sweep_and_pareto_tables_show_titles_and_shares_in_percent(tmp_path: Path):
+    from types import SimpleNamespace
+
+    from planner.pareto import write_pareto_html
+    from planner.sweep import table_rows, table_titles
+
+    table, _ = sweep_table()
+    titles = table_titles(table, keep=["carbon_price"])
+    assert titles[:3] == ["carbon_price", "annual cost [M yuan/yr]", "emissions [t CO₂/yr]"]
+    rows = table_rows(table, keep=["carbon_price"])
+    assert [r[titles.index("green share [%]")] for r in rows] == ["70", "75", "80"]
+    front = front_table([0, 0, 40, 90, 150]).assign(green_share=0.5)
+    page = write_pareto_html(
+        front,
+        OBJECTIVES["emissions"],
+        tmp_path / "pareto.html",
+        SimpleNamespace(name="case", scenario="baseline"),
+    ).read_text(encoding="utf-8")
+    headers = header_texts(page)
+    assert "carbon shadow price [yuan/t CO₂]" in headers and "green share [%]" in headers
+    assert "<td>50</td>" in page
+
+
 # ----------------------------------------------------------------------------- axes
 
 
