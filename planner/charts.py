@@ -65,7 +65,21 @@ COST_COLOURS = [
     "#fabfd2",
 ]
 HOUR_MS = 3_600_000
-CONFIG = {"displaylogo": False, "responsive": True}
+# a short mode bar (download, zoom, pan, reset) covers less of a legend above the chart
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
 GRID = "#e3e8ee"
 # A small template instead of plotly's (each figure embeds its template: plotly_white is 7 kB)
 THEME = go.layout.Template(
