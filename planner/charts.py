@@ -14,6 +14,8 @@ import html
 import json
 import math
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,7 +65,21 @@ COST_COLOURS = [
     "#fabfd2",
 ]
 HOUR_MS = 3_600_000
-CONFIG = {"displaylogo": False, "responsive": True}
+# a short mode bar (download, zoom, pan, reset) covers less of a legend above the chart
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
 GRID = "#e3e8ee"
 # A small template instead of plotly's (each figure embeds its template: plotly_white is 7 kB)
 THEME = go.layout.Template(
@@ -76,6 +92,89 @@ THEME = go.layout.Template(
         "yaxis": {"gridcolor": GRID, "linecolor": "#9aa5b1", "zerolinecolor": "#9aa5b1"},
     }
 )
+
+
+# ----------------------------------------------------------------------------- column titles
+
+# results column → title shown in HTML tables (CSV and xlsx keep the column names: a public
+# interface). Names not listed get a title from their words and unit suffix (`column_title`).
+COLUMN_TITLES = {
+    "objective_myuan": "annual cost [M yuan/yr]",
+    "pue_avg": "average PUE [-]",
+    "seconds": "time [s]",
+    "it_capacity_mw": "IT capacity [MW]",
+    "pv_mw": "PV [MW]",
+    "wind_mw": "wind [MW]",
+    "battery_mw": "battery power [MW]",
+    "battery_mwh": "battery energy [MWh]",
+    "cost_myuan": "cost [M yuan/yr]",
+    "it_energy_mwh": "IT energy [MWh/yr]",
+    "facility_energy_mwh": "facility energy [MWh/yr]",
+    "grid_energy_mwh": "grid energy [MWh/yr]",
+    "pv_energy_mwh": "PV energy used [MWh/yr]",
+    "wind_energy_mwh": "wind energy used [MWh/yr]",
+    "curtailed_mwh": "curtailed PV and wind [MWh/yr]",
+    "certificates_mwh": "green certificates [MWh/yr]",
+    "emissions_t": "emissions [t CO₂/yr]",
+    "water_m3": "water [m³/yr]",
+    "water_cap_m3": "water cap [m³/yr]",
+    "pue": "PUE [-]",
+    "pue_cap": "PUE cap [-]",
+    "served_mw": "served [MW IT]",
+    "unserved_mw": "unserved [MW IT]",
+    "workload_class": "workload class",
+    "weight_h": "weight [h]",
+    "days_represented": "days represented [d]",
+    "share_of_total": "share of total [%]",
+    "shadow_price": "shadow price",
+    "cost_of_tightening_by_one": "cost of tightening by one unit",
+    "limits_broken_over_the_full_year": "limits broken over the full year",
+    "created_utc": "created (UTC)",
+    "inputs_sha256": "inputs SHA-256",
+}
+# unit suffixes of column names (longest first) → unit text
+UNIT_SUFFIXES = (
+    ("_yuan_per_mwh", "yuan/MWh"),
+    ("_yuan_per_m3", "yuan/m³"),
+    ("_yuan_per_t", "yuan/t CO₂"),
+    ("_myuan", "M yuan/yr"),
+    ("_mwh", "MWh"),
+    ("_mw", "MW"),
+    ("_gbps", "Gbps"),
+    ("_km", "km"),
+    ("_ms", "ms"),
+    ("_m3", "m³"),
+    ("_pct", "%"),
+    ("_t", "t CO₂"),
+    ("_c", "°C"),
+    ("_h", "h"),
+)
+WORDS = {"it": "IT", "pv": "PV", "pue": "PUE", "rtt": "RTT", "co2": "CO₂", "om": "O&M"}
+SHARE_NAMES = frozenset({"green_share", "west_share", "utilisation", "gap", "share"})
+
+
+def is_share(name: str) -> bool:
+    """True for a column holding a share (0…1), shown in % in HTML tables."""
+    n = str(name).lower()
+    return n in SHARE_NAMES or n.endswith("_share") or n.startswith("share_")
+
+
+def column_title(name: str) -> str:
+    """A results column's title for people: words, and the unit in brackets
+    (`it_capacity_air_mw` → `IT capacity air [MW]`, `green_share` → `green share [%]`)."""
+    if name in COLUMN_TITLES:
+        return COLUMN_TITLES[name]
+    n = str(name)
+    unit = ""
+    if is_share(n):
+        unit = "%"
+    else:
+        for suffix, text in UNIT_SUFFIXES:
+            if n.lower().endswith(suffix) and len(n) > len(suffix):
+                n, unit = n[: -len(suffix)], text
+                break
+    words = " ".join(WORDS.get(w.lower(), w) for w in n.split("_") if w)
+    return f"{words} [{unit}]" if unit else words
 
 
 def esc(text: object) -> str:
@@ -104,10 +203,70 @@ def _layout(fig: go.Figure, title: str, height: int = 420, **extra) -> go.Figure
         font={"family": FONT, "size": 12},
         height=height,
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        showlegend=True,  # also for one trace: every chart says what its marks are
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         **extra,
     )
     return fig
+
+
+LOG_RATIO = 100.0  # positive values spanning more than this factor get a log axis
+OUTLIER = 5.0  # a value more than this many times the next largest is an outlier
+
+
+def spread_axis(values: Iterable[float]) -> dict:
+    """How to show `values` on an axis so one point does not flatten the rest.
+
+    Returns {} (linear, all visible); {"type": "log"} when every value is positive and they
+    span more than LOG_RATIO; or {"range": [low, high], "clipped": [i, …]} when one value (or
+    at most a quarter of them) are outliers, each more than OUTLIER × the next largest (e.g.
+    the tightest cap of a Pareto front): the axis stops above the rest and the listed points
+    are marked as clipped (`mark_clipped`)."""
+    v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
+    finite = v[np.isfinite(v)]
+    if len(finite) < 3:
+        return {}
+    if finite.min() > 0 and finite.max() / finite.min() > LOG_RATIO:
+        return {"type": "log"}
+    order = np.sort(finite)[::-1]
+    cut = 0  # number of outliers at the top
+    most = max(1, len(order) // 4)
+    while cut < most and order[cut + 1] > 0 and order[cut] > OUTLIER * order[cut + 1]:
+        cut += 1
+    if cut == 0:
+        return {}
+    keep, least = float(order[cut]), float(finite.min())
+    span = keep - least if keep > least else abs(keep) or 1.0
+    low = least - 0.1 * span
+    if least >= 0 > low:  # no negative room below data that are never negative
+        low = 0.0
+    high = keep + 0.25 * span
+    clipped = [i for i, x in enumerate(v) if np.isfinite(x) and x > keep]
+    return {"range": [low, high], "clipped": clipped}
+
+
+def _plain(value: float) -> str:
+    """A number as people write it: 25,000 or 0.0123 (no exponent)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def mark_clipped(fig: go.Figure, x: list, y: list, spread: dict, unit: str) -> None:
+    """Apply `spread_axis` settings to the y axis and label each clipped point at the top of
+    the axis with its value (`↑ 12,300 unit`)."""
+    if "type" in spread:
+        fig.update_yaxes(type=spread["type"])
+    if "range" not in spread:
+        return
+    fig.update_yaxes(range=spread["range"])
+    for i in spread["clipped"]:
+        fig.add_annotation(
+            x=x[i],
+            y=spread["range"][1],
+            text=f"↑ {_plain(float(y[i]))} {esc(unit)} (off scale)",
+            showarrow=False,
+            yanchor="top",
+            font={"size": 11, "color": "#b03a2e"},
+        )
 
 
 def figure_title(fig: go.Figure) -> str:
@@ -140,14 +299,16 @@ def script_safe(text: str) -> str:
 
 
 def figure_block(fig: go.Figure, fig_id: str) -> Markup:
-    """A chart's title, container and JSON spec; `RENDER_SCRIPT` draws every such block."""
+    """A chart's title, container and JSON spec; `RENDER_SCRIPT` draws every such block.
+
+    The block is one `div.chart-block`, so printing keeps the title with its chart."""
     safe_id = html.escape(fig_id, quote=True)
     title = figure_title(fig)
     heading = f'<h3 class="chart-title">{html.escape(title)}</h3>' if title else ""
     return Markup(
-        f'{heading}<div class="chart" id="{safe_id}"></div>'
+        f'<div class="chart-block">{heading}<div class="chart" id="{safe_id}"></div>'
         f'<script type="application/json" class="figure-spec" data-target="{safe_id}">'
-        f"{figure_json(fig)}</script>"
+        f"{figure_json(fig)}</script></div>"
     )
 
 
@@ -164,10 +325,29 @@ def plotly_js() -> Markup:
     return Markup(base64.b64encode(packed).decode("ascii"))
 
 
+NEEDS_DECOMPRESSION = (
+    "Charts need a browser with DecompressionStream (Chrome or Edge 80+, Firefox 113+, "
+    "Safari 16.4+), which this one lacks: charts are not drawn. Every table and figure "
+    "in the text is still here."
+)
+
 RENDER_SCRIPT = Markup(
     """
 (async function () {
+  function missing(text) {
+    var banner = document.getElementById('charts-missing');
+    if (banner) { banner.textContent = text; banner.hidden = false; }
+    var boxes = document.querySelectorAll('div.chart');
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].textContent = text;
+      boxes[i].classList.add('chart-missing');
+    }
+  }
   if (typeof Plotly === 'undefined') {
+    if (typeof DecompressionStream === 'undefined') {
+      missing(__NEEDS_DECOMPRESSION__);
+      return;
+    }
     var packed = document.getElementById('plotly-gz').textContent.trim();
     var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
@@ -182,8 +362,15 @@ RENDER_SCRIPT = Markup(
     var target = document.getElementById(specs[i].getAttribute('data-target'));
     Plotly.newPlot(target, spec.data, spec.layout, spec.config);
   }
+  // printing: redraw each chart at the width of the printed page, and back after
+  function resize() {
+    var drawn = document.querySelectorAll('div.chart.js-plotly-plot');
+    for (var i = 0; i < drawn.length; i++) { Plotly.Plots.resize(drawn[i]); }
+  }
+  window.addEventListener('beforeprint', resize);
+  window.addEventListener('afterprint', resize);
 })();
-"""
+""".replace("__NEEDS_DECOMPRESSION__", script_safe(json.dumps(NEEDS_DECOMPRESSION)))
 )
 
 
@@ -193,20 +380,104 @@ RENDER_SCRIPT = Markup(
 def cost_breakdown(costs: pd.DataFrame) -> go.Figure:
     """Horizontal bars of annual cost by term [M yuan/yr] (negative terms are credits)."""
     frame = costs.sort_values("cost_myuan")
-    colours = ["#59a14f" if v < 0 else "#4e79a7" for v in frame["cost_myuan"]]
-    fig = go.Figure(
-        go.Bar(
-            x=rounded(frame["cost_myuan"], 2),
-            y=[esc(t) for t in frame["term"]],
-            orientation="h",
-            marker_color=colours,
-            hovertemplate="%{y}: %{x:,.1f} M yuan/yr<extra></extra>",
-        )
-    )
-    _layout(fig, "Annual cost by term", height=max(260, 28 * len(frame) + 100))
+    terms = [esc(t) for t in frame["term"]]
+    fig = go.Figure()
+    for name, colour, keep in (
+        ("cost", "#4e79a7", frame["cost_myuan"] >= 0),
+        ("credit (reduces the cost)", "#59a14f", frame["cost_myuan"] < 0),
+    ):
+        if keep.any():  # every term on both traces (blank on one) keeps the sorted order
+            fig.add_trace(
+                go.Bar(
+                    x=rounded(frame["cost_myuan"].where(keep), 2),
+                    y=terms,
+                    orientation="h",
+                    name=name,
+                    marker_color=colour,
+                    hovertemplate="%{y}: %{x:,.1f} M yuan/yr<extra></extra>",
+                )
+            )
+    _layout(fig, "Annual cost by term", height=max(260, 28 * len(frame) + 100), barmode="relative")
     fig.update_xaxes(title_text="M yuan/yr", tickformat=",")
     fig.update_yaxes(automargin=True)
     return fig
+
+
+MAP_DATA = Path(__file__).resolve().parent / "assets" / "china_provinces.json"
+LAND = "#eef1ec"
+BORDER = "#b4bcc6"
+
+
+@cache
+def china_provinces() -> tuple[tuple[str, str, tuple[tuple[float, ...], ...]], ...]:
+    """Provinces of China from the shipped Natural Earth data (planner/assets/README.md):
+    (id, name, rings), each ring a flat (lon0, lat0, lon1, lat1, …) tuple [°]."""
+    data = json.loads(MAP_DATA.read_text(encoding="utf-8"))
+    scale = float(data["scale"])
+    return tuple(
+        (
+            str(p["id"]),
+            str(p["name"]),
+            tuple(tuple(v / scale for v in ring) for ring in p["rings"]),
+        )
+        for p in data["provinces"]
+    )
+
+
+def _ring_centre(ring: tuple[float, ...]) -> tuple[float, float, float]:
+    """(lon, lat, area) of a ring's area centroid [°, °²] (shoelace formula)."""
+    xs, ys = ring[0::2], ring[1::2]
+    a = cx = cy = 0.0
+    for i in range(len(xs)):
+        j = (i + 1) % len(xs)
+        cross = xs[i] * ys[j] - xs[j] * ys[i]
+        a += cross
+        cx += (xs[i] + xs[j]) * cross
+        cy += (ys[i] + ys[j]) * cross
+    if a == 0:
+        return xs[0], ys[0], 0.0
+    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+
+
+def province_traces() -> list[go.Scatter]:
+    """The provinces as one filled trace (borders drawn as its outline) and their names at
+    the centre of each province's largest ring; both skip hover so sites stay easy to hover."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    label_x, label_y, names = [], [], []
+    for _, name, rings in china_provinces():
+        for ring in rings:
+            xs.extend(ring[0::2] + ring[0:1])
+            ys.extend(ring[1::2] + ring[1:2])
+            xs.append(None)
+            ys.append(None)
+        if rings:
+            x, y, _ = max((_ring_centre(r) for r in rings), key=lambda c: c[2])
+            label_x.append(x)
+            label_y.append(y)
+            names.append(esc(name))
+    return [
+        go.Scatter(
+            x=rounded(xs, 2),
+            y=rounded(ys, 2),
+            mode="lines",
+            fill="toself",
+            fillcolor=LAND,
+            line={"color": BORDER, "width": 0.8},
+            name="province (Natural Earth)",
+            hoverinfo="skip",
+            legendrank=2000,
+        ),
+        go.Scatter(
+            x=rounded(label_x, 2),
+            y=rounded(label_y, 2),
+            mode="text",
+            text=names,
+            textfont={"size": 9, "color": "#9aa5b1"},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    ]
 
 
 def site_map(
@@ -219,8 +490,9 @@ def site_map(
 
     site_xy: index site, columns lat, lon, zone, name. region_xy: index region, columns lat,
     lon, name, demand_mw. Line width ∝ MW routed from the region to the site (all classes).
+    The provinces of China (shipped Natural Earth data, `china_provinces`) are drawn below.
     """
-    fig = go.Figure()
+    fig = go.Figure(province_traces())
     flows = (
         routing.groupby(["region", "site"], sort=False)["served_mw"].sum().reset_index()
         if not routing.empty
@@ -242,7 +514,7 @@ def site_map(
         else {}
     )
     mid_x, mid_y, mid_text = [], [], []
-    for row in flows.itertuples(index=False):
+    for i, row in enumerate(flows.itertuples(index=False)):
         r, s = region_xy.loc[row.region], site_xy.loc[row.site]
         width = 1.0 + 11.0 * row.served_mw / max_flow if max_flow > 0 else 1.0
         colour = ZONE_COLOURS.get(str(s["zone"]), "#555555")
@@ -254,7 +526,9 @@ def site_map(
                 line={"width": round(width, 2), "color": colour},
                 opacity=0.45,
                 hoverinfo="skip",
-                showlegend=False,
+                name="routed compute (width ∝ MW, colour: zone of the site)",
+                legendgroup="flows",
+                showlegend=i == 0,
             )
         )
         mid_x.append((r["lon"] + s["lon"]) / 2)
@@ -272,6 +546,7 @@ def site_map(
                 marker={"size": 9, "color": "rgba(0,0,0,0)"},
                 hovertext=mid_text,
                 hoverinfo="text",
+                legendgroup="flows",
                 showlegend=False,
             )
         )
@@ -338,10 +613,11 @@ def site_map(
     mid = float(lats.mean()) if len(lats) else 30.0
     widest = f"; widest line {max_flow:,.0f} MW" if max_flow > 0 else ""
     _layout(fig, f"Sites, demand regions and routed compute (line width ∝ MW{widest})", 620)
-    fig.update_xaxes(title_text="longitude [°E]", showgrid=True, zeroline=False, constrain="domain")
+    # the x range widens to fill the chart at the map's aspect ratio: more of China around
+    fig.update_xaxes(title_text="longitude [°E]", showgrid=False, zeroline=False)
     fig.update_yaxes(
         title_text="latitude [°N]",
-        showgrid=True,
+        showgrid=False,
         zeroline=False,
         scaleanchor="x",
         scaleratio=round(1.0 / max(0.2, math.cos(math.radians(mid))), 3),
@@ -595,19 +871,33 @@ def dispatch(
     return fig
 
 
+def _bars_by_zone(
+    frame: pd.DataFrame, names: list[str], values: pd.Series, what: str, hover: str, digits: int
+) -> list[go.Bar]:
+    """One bar trace per zone (coloured and named by it, so the legend explains the colours);
+    each trace spans every site (blank for other zones), keeping the sites' order."""
+    zones = frame["zone"].astype(str).tolist() if "zone" in frame else [""] * len(frame)
+    traces = []
+    for zone in dict.fromkeys(zones):
+        mine = [z == zone for z in zones]
+        traces.append(
+            go.Bar(
+                x=names,
+                y=rounded([v if m else None for v, m in zip(values, mine, strict=True)], digits),
+                name=f"{what}, {esc(zone)} sites" if zone else what,
+                marker_color=ZONE_COLOURS.get(zone, "#555555"),
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
+    return traces
+
+
 def pue_by_site(sites: pd.DataFrame) -> go.Figure:
     """Annual PUE per site (bars) against its cap (markers)."""
     frame = sites[sites["it_energy_mwh"].fillna(0) > 0] if "it_energy_mwh" in sites else sites
     names = [esc(s) for s in frame["site"]]
-    colours = [ZONE_COLOURS.get(str(z), "#555555") for z in frame.get("zone", [""] * len(frame))]
     fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=rounded(frame["pue"], 4),
-            name="annual PUE",
-            marker_color=colours,
-            hovertemplate="%{x}: PUE %{y:.3f}<extra></extra>",
-        )
+        _bars_by_zone(frame, names, frame["pue"], "annual PUE", "%{x}: PUE %{y:.3f}", 4)
     )
     if "pue_cap" in frame:
         fig.add_trace(
@@ -626,7 +916,12 @@ def pue_by_site(sites: pd.DataFrame) -> go.Figure:
             )
         )
     low = float(np.nanmin(frame["pue"])) if len(frame) and frame["pue"].notna().any() else 1.0
-    _layout(fig, "Annual PUE by site against its cap (sites with IT load)", height=380)
+    _layout(
+        fig,
+        "Annual PUE by site against its cap (sites with IT load)",
+        height=380,
+        barmode="relative",
+    )
     fig.update_yaxes(title_text="PUE [-]", range=[max(1.0, low - 0.05), None])
     return fig
 
@@ -634,14 +929,9 @@ def pue_by_site(sites: pd.DataFrame) -> go.Figure:
 def water_by_site(sites: pd.DataFrame) -> go.Figure:
     """Annual water use [million m³/yr] per site against its cap where one is set."""
     names = [esc(s) for s in sites["site"]]
-    colours = [ZONE_COLOURS.get(str(z), "#555555") for z in sites.get("zone", [""] * len(sites))]
     fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=rounded(sites["water_m3"] / 1e6, 4),
-            name="water use",
-            marker_color=colours,
-            hovertemplate="%{x}: %{y:,.2f} million m³/yr<extra></extra>",
+        _bars_by_zone(
+            sites, names, sites["water_m3"] / 1e6, "water use", "%{x}: %{y:,.2f} million m³/yr", 4
         )
     )
     if "water_cap_m3" in sites and sites["water_cap_m3"].notna().any():
@@ -660,7 +950,7 @@ def water_by_site(sites: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{x}: cap %{y:,.2f} million m³/yr<extra></extra>",
             )
         )
-    _layout(fig, "Annual water use by site [million m³/yr]", height=380)
+    _layout(fig, "Annual water use by site [million m³/yr]", height=380, barmode="relative")
     fig.update_yaxes(title_text="million m³/yr", tickformat=",")
     return fig
 
@@ -679,6 +969,11 @@ def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
     )
     z = [rounded(row, 1) for row in table.to_numpy()]
     text = [["" if v is None else f"{v:,.0f}" for v in row] for row in z]
+    # an outlier (say a region priced at the unserved penalty) would wash out every other
+    # colour: the scale stops above the rest; the cells still print their values
+    spread = spread_axis(v for row in z for v in row)
+    scale = {"zmax": spread["range"][1]} if "range" in spread else {}
+    bar_title = "yuan/MWh IT" + (" (scale clipped)" if scale else "")
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -687,7 +982,8 @@ def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
             text=text,
             texttemplate="%{text}",
             colorscale="YlOrRd",
-            colorbar={"title": {"text": "yuan/MWh IT"}},
+            **scale,
+            colorbar={"title": {"text": bar_title}},
             hovertemplate="%{y} · %{x}: %{z:,.1f} yuan/MWh IT<extra></extra>",
         )
     )
@@ -736,20 +1032,25 @@ def compare_headline(headline: pd.DataFrame, labels: list[str]) -> go.Figure:
     runs = [esc(label) for label in labels]
     colours = [RUN_COLOURS[i % len(RUN_COLOURS)] for i in range(len(labels))]
     for i, row in rows.iterrows():
-        values = [row[label] for label in labels]
-        fig.add_trace(
-            go.Bar(
-                x=runs,
-                y=rounded([None if v is None else float(v) for v in values], 4),
-                marker_color=colours,
-                showlegend=False,
-                hovertemplate=f"%{{x}}: %{{y:,.4g}} {esc(row['unit'])}<extra></extra>",
-            ),
-            row=i // cols + 1,
-            col=i % cols + 1,
-        )
-    _layout(fig, "Headline figures by run", height=300 * nrows + 80)
-    fig.update_layout(margin={"t": 50})
+        for k, label in enumerate(labels):  # one trace per run: the legend names the colours
+            value = row[label]
+            fig.add_trace(
+                go.Bar(
+                    x=[runs[k]],
+                    y=rounded([None if value is None else float(value)], 4),
+                    name=runs[k],
+                    legendgroup=runs[k],
+                    showlegend=i == 0,
+                    marker_color=colours[k],
+                    hovertemplate=f"%{{x}}: %{{y:,.4g}} {esc(row['unit'])}<extra></extra>",
+                ),
+                row=i // cols + 1,
+                col=i % cols + 1,
+            )
+    height = 300 * nrows + 80
+    _layout(fig, "Headline figures by run", height=height, barmode="relative")
+    # the legend (runs) sits above the subplot titles
+    fig.update_layout(margin={"t": 80}, legend={"y": 1 + 36 / (height - 80 - 50)})
     fig.update_annotations(font_size=12)
     for i, row in rows.iterrows():
         if row.get("figure") == "pue_avg":
@@ -815,7 +1116,7 @@ def compare_supply(supply: pd.DataFrame, labels: list[str]) -> go.Figure:
             go.Bar(
                 x=runs,
                 y=rounded(row.reindex(labels).to_numpy(), 1),
-                name=esc(quantity),
+                name=esc(column_title(str(quantity))),
                 marker_color=colours.get(str(quantity), "#777777"),
                 hovertemplate=f"%{{x}} · {esc(quantity)}: %{{y:,.0f}}<extra></extra>",
             )

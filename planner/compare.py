@@ -591,8 +591,19 @@ def _headline_rows(headline: pd.DataFrame, labels: list[str]) -> list[HeadlineRo
     return rows
 
 
-def _table(frame: pd.DataFrame, kind: str | None = None) -> HtmlTable | None:
-    return html_table(frame, kind=kind) if not frame.empty else None
+def _table(
+    frame: pd.DataFrame, kind: str | None = None, labels: list[str] | None = None
+) -> HtmlTable | None:
+    """A table for the page: titles for people with units, except the run columns (run
+    labels are the user's text) and their `delta …` columns; a `quantity` column's values
+    (results column names) are shown as titles too."""
+    if frame.empty:
+        return None
+    runs = set(labels or [])
+    keep = {c for c in frame.columns if c in runs or str(c).startswith("delta ")}
+    if "quantity" in frame:
+        frame = frame.assign(quantity=frame["quantity"].map(charts.column_title))
+    return html_table(frame, kind=kind, keep=keep)
 
 
 def comparison_context(c: Comparison) -> dict:
@@ -630,12 +641,12 @@ def comparison_context(c: Comparison) -> dict:
             )
         ),
         "headline": _headline_rows(c.headline, c.labels),
-        "costs": _table(c.costs, "money"),
-        "capacity": _table(capacity, "power"),
+        "costs": _table(c.costs, "money", c.labels),
+        "capacity": _table(capacity, "power", c.labels),
         "capacity_total": len(c.capacity),
-        "routing": _table(routing, "power"),
+        "routing": _table(routing, "power", c.labels),
         "routing_total": len(c.routing),
-        "inputs": _table(c.inputs),
+        "inputs": _table(c.inputs, labels=c.labels),
         "figs": figs,
         "plotly_js": charts.plotly_js(),
         "render_script": charts.RENDER_SCRIPT,

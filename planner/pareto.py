@@ -347,7 +347,7 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
             x=charts.rounded(x, 6),
             y=charts.rounded(ok["cost_myuan"], 6),
             mode="lines+markers",
-            name="front",
+            name="least-cost plan under each cap",
             text=labels,
             hovertemplate="%{text}<br>%{x:,.2f} " + unit + "<br>%{y:,.1f} M yuan/yr<extra></extra>",
         )
@@ -362,7 +362,7 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
                 marker={"size": 14, "symbol": "star", "color": "#d62728"},
                 text=["knee"],
                 textposition="top right",
-                name="knee",
+                name="knee (best trade-off)",
             )
         )
     figures = [
@@ -374,11 +374,13 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
             height=420,
         )
     ]
+    prices = charts.rounded(pd.to_numeric(ok[objective.price_column], errors="coerce"), 3)
     price = go.Figure(
         go.Scatter(
             x=charts.rounded(x, 6),
-            y=charts.rounded(ok[objective.price_column], 3),
+            y=prices,
             mode="lines+markers",
+            name="shadow price of the cap",
             line={"shape": "hv"},
             text=labels,
             hovertemplate="%{text}<br>%{x:,.2f} "
@@ -397,13 +399,18 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
             height=420,
         )
     )
+    # the tightest caps can cost orders of magnitude more than the rest: log or clipped axis
+    spread = charts.spread_axis(prices)
+    charts.mark_clipped(price, charts.rounded(x, 6), prices, spread, objective.price_unit)
+    if spread.get("type") == "log":
+        price.update_yaxes(title_text=f"shadow price [{objective.price_unit}] (log scale)")
     return figures
 
 
 def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, case: Case) -> Path:
     """pareto.html: the front with its knee, the shadow price along it, and the table."""
 
-    from planner.sweep import cell, render_page, table_rows
+    from planner.sweep import cell, render_page, table_rows, table_titles
 
     rows = table_rows(table)
     knee = table[table["knee"].astype(bool)]
@@ -422,7 +429,7 @@ def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, cas
         {"heading": "Front", "note": note, "figures": pareto_figures(table, objective)},
         {
             "heading": "Points",
-            "table": {"columns": list(table.columns), "rows": rows},
+            "table": {"columns": table_titles(table), "rows": rows},
         },
     ]
     meta = [f"scenario {case.scenario}", f"{len(table)} points", f"cost vs {objective.name}"]

@@ -155,21 +155,35 @@ class HtmlTable:
 
 
 def html_table(
-    frame: pd.DataFrame, labels: dict[str, str] | None = None, kind: str | None = None
+    frame: pd.DataFrame,
+    labels: dict[str, str] | None = None,
+    kind: str | None = None,
+    keep: set[str] | frozenset[str] = frozenset(),
 ) -> HtmlTable:
-    """Format a frame's cells for display; `labels` renames headers (units stay visible);
-    `kind` formats every number alike (default: by each column's name)."""
+    """Format a frame's cells for display, under titles for people with their units
+    (`charts.column_title`: `it_capacity_mw` → `IT capacity [MW]`); shares (0…1) are shown in
+    %. `labels` gives titles of its own; columns in `keep` (user texts such as run labels) keep
+    their names. `kind` formats every number alike (default: by each column's name)."""
     labels = labels or {}
     columns = [str(c) for c in frame.columns]
     numeric = [
         pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
         for c in frame.columns
     ]
+    share = [c not in keep and charts.is_share(c) and kind is None for c in columns]
     rows = [
-        [fmt(v, col, kind) for v, col in zip(row, columns, strict=True)]
+        [
+            fmt(v * 100 if pct and _is_number(v) else v, col, "small" if pct else kind)
+            for v, col, pct in zip(row, columns, share, strict=True)
+        ]
         for row in frame.itertuples(index=False, name=None)
     ]
-    return HtmlTable([_breakable(labels.get(c, c)) for c in columns], rows, numeric)
+    titles = [labels.get(c, c if c in keep else charts.column_title(c)) for c in columns]
+    return HtmlTable([_breakable(t) for t in titles], rows, numeric)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _breakable(header: str) -> Markup:

@@ -797,11 +797,15 @@ PAGE = """{% extends "base.html.j2" %}
 """
 
 
-def table_rows(table: pd.DataFrame) -> list[list[object]]:
+def table_rows(table: pd.DataFrame, keep: Sequence[str] = ()) -> list[list[object]]:
     """Cells of a sweep or Pareto table for `render_page`; a `folder` column links to that
-    point's report.html."""
+    point's report.html. Shares (0…1) are shown in % (their titles say so: `table_titles`),
+    except in the `keep` columns (varied inputs, shown as given)."""
     from markupsafe import Markup, escape
 
+    from planner.charts import is_share
+
+    shares = {c for c in table.columns if c not in keep and is_share(str(c))}
     rows = []
     for record in table.to_dict("records"):
         cells: list[object] = []
@@ -810,10 +814,22 @@ def table_rows(table: pd.DataFrame) -> list[list[object]]:
             if column == "folder" and isinstance(value, str) and value:
                 href = escape(f"{value}/report.html")
                 cells.append(Markup(f'<a href="{href}">{escape(value.split("/")[-1])}</a>'))
+            elif (
+                column in shares and isinstance(value, int | float) and not isinstance(value, bool)
+            ):
+                cells.append(cell(value * 100))
             else:
                 cells.append(cell(value))
         rows.append(cells)
     return rows
+
+
+def table_titles(table: pd.DataFrame, keep: Sequence[str] = ()) -> list[str]:
+    """Column titles for people with units (`objective_myuan` → `objective [M yuan/yr]`);
+    the `keep` columns (varied inputs, named by the user) keep their names."""
+    from planner.charts import column_title
+
+    return [str(c) if c in keep else column_title(str(c)) for c in table.columns]
 
 
 def render_page(title: str, meta: Sequence[str], sections: Sequence[dict]) -> str:
@@ -856,6 +872,7 @@ def style(fig, title: str, x_title: str, y_title: str, height: int = 340):
         font={"family": charts.FONT, "size": 12},
         height=height,
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        showlegend=True,  # also for one trace: every chart says what its marks are
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
     )
     fig.update_xaxes(title_text=x_title)
@@ -895,6 +912,8 @@ def sweep_figures(table: pd.DataFrame, axes: Sequence[Axis]) -> list:
     figures = []
     for column, title, unit_text, factor in METRICS:
         fig = go.Figure()
+        all_x: list = []
+        all_y: list = []
         for key, part in groups:
             key = key if isinstance(key, tuple) else (key,)
             name = ", ".join(
@@ -902,21 +921,26 @@ def sweep_figures(table: pd.DataFrame, axes: Sequence[Axis]) -> list:
             )
             x = part[first.label] if numeric else [charts.esc(cell(v)) for v in part[first.label]]
             values = pd.to_numeric(part[column], errors="coerce") * factor
+            all_x += list(x)
+            all_y += charts.rounded(values, 6)
             fig.add_trace(
                 go.Scatter(
                     x=list(x),
                     y=charts.rounded(values, 6),
                     mode="lines+markers",
-                    name=name or charts.esc(title),
-                    showlegend=bool(others),
+                    name=name or f"{charts.esc(title)} at each {charts.esc(first.label)}",
                 )
             )
         figures.append(style(fig, title, charts.esc(first.label) + unit, unit_text))
+        # one point far above the rest (say, a point that leaves demand unserved at the
+        # penalty) would flatten the others: log or clipped axis, the point labelled
+        charts.mark_clipped(fig, all_x, all_y, charts.spread_axis(all_y), unit_text)
     trade = go.Figure(
         go.Scatter(
             x=charts.rounded(pd.to_numeric(ok["emissions_t"], errors="coerce") * 1e-3, 6),
             y=charts.rounded(pd.to_numeric(ok["objective_myuan"], errors="coerce"), 6),
             mode="lines+markers+text" if len(axes) == 1 else "markers+text",
+            name=f"sweep point (label: {charts.esc(first.label)})",
             text=[charts.esc(cell(v)) for v in ok[first.label]],
             textposition="top center",
             hovertemplate="%{text}<br>emissions %{x:,.1f} kt<br>cost %{y:,.1f} M yuan"
@@ -939,7 +963,8 @@ def write_sweep_html(
 ) -> Path:
     """sweep.html: the trade-off charts and the sweep table (links to each point's report)."""
 
-    rows = table_rows(table)
+    labels = [a["label"] for a in spec["axes"]]
+    rows = table_rows(table, labels)
     varied = "; ".join(
         f"{a['label']} ({a['parameter']}{', ' + a['unit'] if a['unit'] else ''}): "
         + ", ".join(a["values"])
@@ -961,7 +986,7 @@ def write_sweep_html(
         {
             "heading": "Points",
             "note": "Each point is a complete results folder; the link opens its report.",
-            "table": {"columns": list(table.columns), "rows": rows},
+            "table": {"columns": table_titles(table, labels), "rows": rows},
         },
     ]
     path.write_text(render_page(f"Sweep of {name}", meta, sections), encoding="utf-8")

@@ -280,7 +280,7 @@ def test_report_has_every_section_and_a_chart_for_each(small_run: Path):
 def test_map_draws_every_site_and_region_and_one_line_per_used_route(small_run: Path):
     page = parse((small_run / "report.html").read_text(encoding="utf-8"))
     spec = next(json.loads(t) for a, t in page.scripts if a.get("data-target") == "fig-map")
-    lines = [t for t in spec["data"] if t.get("mode") == "lines"]
+    lines = [t for t in spec["data"] if t.get("mode") == "lines" and "fill" not in t]
     routing = pd.read_csv(small_run / "routing.csv", keep_default_na=False)
     assert len(lines) == routing.groupby(["region", "site"]).ngroups
     labels = [x for t in spec["data"] if t.get("mode") == "markers+text" for x in t["text"]]
