@@ -339,7 +339,15 @@ def report(
         if problem:  # checked before writing: the existing report.html stays as it is
             console.print(f"[red]error:[/] {escape(problem)}")
             raise typer.Exit(EXIT_INPUT)
-    path = write_report(run_dir, site=site)
+    try:
+        path = write_report(run_dir, site=site)
+    except (OSError, MemoryError) as exc:
+        from planner.run import environment_failure
+
+        failure = environment_failure(exc)
+        if failure is None:
+            _fail_input(exc, False)
+        _fail_environment(failure, False)
     out.print(f"report: {escape(str(path))}")
 
 

@@ -172,6 +172,29 @@ def check_target(target: Path, overwrite: bool, inputs: Iterable[Path] = ()) -> 
         )
 
 
+def check_collection_target(folder: Path, marker: str, inputs: Iterable[Path] = ()) -> None:
+    """Refuse (OutputError) a sweep or Pareto --out that dcplan must not write into: one that
+    holds an input, a symbolic link, a file, or a non-empty folder without `marker` (the
+    sweep.json / pareto.csv of an earlier run, which a sweep resumes)."""
+    folder = Path(folder)
+    for item in inputs:
+        if _inside(Path(item), folder):
+            raise OutputError(f"{folder}: holds the input {item}; write the results somewhere else")
+    if folder.is_symlink():
+        raise OutputError(f"{folder} is a symbolic link; give a folder path that is not one")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+        raise OutputError(
+            f"{folder} is a folder dcplan did not write (no {marker}); choose another --out"
+        )
+    for ancestor in folder.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(f"{ancestor} is a file, not a folder: cannot write into it")
+            break
+
+
 def reserve_target(target: Path) -> Path:
     """Create the temporary folder a run writes into, beside `target` (its parents are
     created): proves the location writable before a long solve, and removes the temporary

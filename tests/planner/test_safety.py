@@ -246,3 +246,36 @@ def test_no_site_may_build_it_with_unserved_allowed_writes_a_full_folder(tmp_pat
     routing = (tmp_path / "run" / "routing.csv").read_text(encoding="utf-8").splitlines()
     assert len(routing) == 1  # the header: no route serves anything
     assert (tmp_path / "run" / "report.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["sweep", "pareto"])
+def test_sweep_and_pareto_refuse_an_out_folder_that_holds_the_case(tmp_path: Path, command: str):
+    case = _small_case(tmp_path / "D")
+    before = _snapshot(tmp_path / "D")
+    args = [command, str(case), "--out", str(tmp_path / "D")]
+    if command == "sweep":
+        args += ["--vary", "carbon_price=0,100"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "holds the input" in result.output
+    assert _snapshot(tmp_path / "D") == before
+
+
+def test_compare_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path: Path):
+    case = _small_case(tmp_path / "in")
+    runs = [tmp_path / "a", tmp_path / "b"]
+    for folder in runs:
+        assert CliRunner().invoke(app, ["run", str(case), "--out", str(folder)]).exit_code == 0
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_bytes(b"keep")
+    result = CliRunner().invoke(
+        app, ["compare", *map(str, runs), "--out", str(foreign), "--overwrite"]
+    )
+    assert result.exit_code == 2, result.output
+    assert (foreign / "thesis.docx").read_bytes() == b"keep"
+    held = CliRunner().invoke(
+        app, ["compare", *map(str, runs), "--out", str(runs[0]), "--overwrite"]
+    )
+    assert held.exit_code == 2 and "holds the input" in held.output
+    assert (runs[0] / MANIFEST).is_file()
