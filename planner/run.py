@@ -6,6 +6,7 @@ benchmarks). `run` adds the atomic results folder.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import shutil
@@ -191,6 +192,7 @@ def run(
     started = time.perf_counter()
     target = Path(out) if out is not None else run_dir_for(_case_name(case_path), options.scenario)
     check_target(target, overwrite, inputs=[case_path])
+    made = [d for d in target.parents if not d.exists()]  # folders a failed run removes again
     try:
         temp = reserve_target(target)
     except OSError as exc:
@@ -227,6 +229,9 @@ def run(
         )
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
+        for folder in made:  # innermost first; one that holds something else stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         failure = environment_failure(exc)
         if failure is not None and failure is not exc:
             raise failure from exc

@@ -279,3 +279,12 @@ def test_compare_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path: Path):
     )
     assert held.exit_code == 2 and "holds the input" in held.output
     assert (runs[0] / MANIFEST).is_file()
+
+
+def test_a_run_that_fails_leaves_no_folder_it_created(tmp_path: Path):
+    raw, profiles = case_tables(sites=[{"site": "s1", "max_it": -5}])  # bad input
+    case = write_case(raw, profiles, tmp_path / "case.xlsx")
+    out = tmp_path / "new" / "deeper" / "run"
+    result = CliRunner().invoke(app, ["run", str(case), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "new").exists()
