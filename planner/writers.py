@@ -149,6 +149,11 @@ def check_target(target: Path, overwrite: bool, inputs: Iterable[Path] = ()) -> 
     for item in inputs:
         if _inside(Path(item), target):
             raise OutputError(f"{target}: holds the input {item}; write the results somewhere else")
+        if Path(item).is_dir() and _inside(target, Path(item)):
+            raise OutputError(
+                f"{target} is inside the input folder {item} (a CSV case); write the results "
+                "somewhere else"
+            )
     if target.is_symlink():
         raise OutputError(f"{target} is a symbolic link; give a folder path that is not one")
     if not target.exists():

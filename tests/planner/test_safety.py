@@ -288,3 +288,13 @@ def test_a_run_that_fails_leaves_no_folder_it_created(tmp_path: Path):
     result = CliRunner().invoke(app, ["run", str(case), "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "new").exists()
+
+
+def test_an_output_inside_a_csv_case_folder_is_refused(tmp_path: Path):
+    raw, profiles = case_tables(**near_far_pair())
+    case = write_case(raw, profiles, tmp_path / "case")  # a folder of CSV files
+    before = _snapshot(case)
+    result = CliRunner().invoke(app, ["run", str(case), "--out", str(case / "run")])
+    assert result.exit_code == 2, result.output
+    assert "inside the input folder" in result.output
+    assert _snapshot(case) == before
