@@ -83,6 +83,9 @@ def _wait_for(process: subprocess.Popen, marker: Path) -> None:
 
 
 def _leftovers(folder: Path) -> list[str]:
+    """Temporary folders in `folder` (none when the folder itself is gone)."""
+    if not folder.exists():
+        return []
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX))
 
 
@@ -119,6 +122,7 @@ def test_a_signal_stops_the_run_without_leaving_anything_half_written(
     assert "Traceback" not in stderr
     assert not (runs / "run").exists()
     assert _leftovers(runs) == []
+    assert not runs.exists()  # the run made this folder for its output, and removed it
 
 
 def test_sigterm_while_replacing_keeps_the_previous_folder_whole(case: Path, tmp_path: Path):
