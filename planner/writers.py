@@ -66,10 +66,22 @@ _DEFERRED: list[int] = []
 def raise_or_defer(signum: int, frame: object = None) -> None:
     """Signal handler of the dcplan process for SIGINT and SIGTERM: raise Interrupted, or,
     while a folder is being renamed into place, remember the signal and raise right after."""
+    RECEIVED.append(signum)
     if _COMMITTING:
         _DEFERRED.append(signum)
         return
     raise Interrupted(signum)
+
+
+# every signal `raise_or_defer` handled; a library that catches the Interrupted it raised
+# (a solver's log callback may) cannot make the run forget it: see `raise_if_interrupted`
+RECEIVED: list[int] = []
+
+
+def raise_if_interrupted() -> None:
+    """Raise Interrupted if a signal arrived whose exception some library swallowed."""
+    if RECEIVED:
+        raise Interrupted(RECEIVED[-1])
 
 
 @contextlib.contextmanager

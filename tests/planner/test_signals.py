@@ -172,3 +172,26 @@ def _pid_of_finished_process() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
+
+
+def test_a_signal_a_library_swallows_still_stops_the_run(case: Path, tmp_path: Path, monkeypatch):
+    """A solver log callback may catch the exception the signal handler raised inside it;
+    the run still stops after the solve, and nothing is written."""
+    import planner.run
+    from planner.writers import Interrupted, raise_or_defer
+
+    real = planner.run.solve_case
+
+    def solve_with_a_swallowing_callback(*args, **kwargs):
+        try:
+            raise_or_defer(signal.SIGTERM)  # the handler, called inside a library callback
+        except Interrupted:
+            pass  # the library carries on
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planner.run, "solve_case", solve_with_a_swallowing_callback)
+    out = tmp_path / "runs" / "run"
+    with pytest.raises(Interrupted) as stopped:
+        planner.run.run(case, out=out)
+    assert stopped.value.exit_code == 143
+    assert not (tmp_path / "runs").exists()
