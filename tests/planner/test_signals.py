@@ -13,6 +13,7 @@ exists. Everything else is the real `dcplan` entry point with its own signal han
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -183,10 +184,8 @@ def test_a_signal_a_library_swallows_still_stops_the_run(case: Path, tmp_path: P
     real = planner.run.solve_case
 
     def solve_with_a_swallowing_callback(*args, **kwargs):
-        try:
+        with contextlib.suppress(Interrupted):  # the library catches it and carries on
             raise_or_defer(signal.SIGTERM)  # the handler, called inside a library callback
-        except Interrupted:
-            pass  # the library carries on
         return real(*args, **kwargs)
 
     monkeypatch.setattr(planner.run, "solve_case", solve_with_a_swallowing_callback)
