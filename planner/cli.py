@@ -53,15 +53,19 @@ STATUS_MESSAGES = {
 }
 
 
+MAX_PROBLEMS_SHOWN = 200  # problems printed as a table; --json lists every one
+
+
 def _print_problems(problems: list[InputError], as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps([p.as_dict() for p in problems]))
         return
     errors = [p for p in problems if p.severity == "error"]
+    shown = problems[:MAX_PROBLEMS_SHOWN]
     table = Table(title=f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
     for col in ("", "sheet", "row", "column", "value", "problem"):
         table.add_column(col, overflow="fold")
-    for p in problems:
+    for p in shown:
         table.add_row(
             "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]",
             escape(p.sheet),
@@ -71,6 +75,11 @@ def _print_problems(problems: list[InputError], as_json: bool) -> None:
             escape(p.message),
         )
     console.print(table)
+    if len(problems) > len(shown):
+        console.print(
+            f"… and {len(problems) - len(shown)} more problem(s) not shown (the first "
+            f"{len(shown)} are above; --json lists all {len(problems)})"
+        )
 
 
 def _fail_input(exc: Exception, as_json: bool) -> None:
@@ -331,8 +340,39 @@ def report(
         for p in problems:
             console.print(f"[red]error:[/] {escape(p)}")
         raise typer.Exit(EXIT_INPUT)
-    path = write_report(run_dir, site=site)
-    out.print(f"report: {path}")
+    if site is not None:
+        problem = _unknown_site(run_dir, site)
+        if problem:  # checked before writing: the existing report.html stays as it is
+            console.print(f"[red]error:[/] {escape(problem)}")
+            raise typer.Exit(EXIT_INPUT)
+    try:
+        path = write_report(run_dir, site=site)
+    except (OSError, MemoryError) as exc:
+        from planner.run import environment_failure
+
+        failure = environment_failure(exc)
+        if failure is None:
+            _fail_input(exc, False)
+        _fail_environment(failure, False)
+    out.print(f"report: {escape(str(path))}")
+
+
+def _unknown_site(run_dir: Path, site: str) -> str | None:
+    """Why --site names no site with hourly results in the folder (with a did-you-mean)."""
+    import difflib
+
+    from planner.report import load_run
+
+    run = load_run(run_dir)
+    hourly = run.table("hourly")
+    frame = hourly if "site" in hourly else run.table("sites")
+    known = sorted({str(s) for s in frame["site"]}) if "site" in frame else []
+    if site in known:
+        return None
+    close = difflib.get_close_matches(site, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    listed = ", ".join(known) if known else "none (the run has no hourly results)"
+    return f"--site {site}: no such site in {run_dir}{hint}; sites: {listed}"
 
 
 def _register_command_modules() -> None:

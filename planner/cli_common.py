@@ -46,6 +46,18 @@ class PlainConsole(Console):
             kwargs.setdefault("soft_wrap", True)
         super().print(*objects, **kwargs)
 
+    def print_json(self, json: str | None = None, *, data: object = None, **kwargs) -> None:
+        """rich's print_json in a terminal; elsewhere the JSON text as is (indent 2), without
+        highlighting, which takes seconds for thousands of problems."""
+        if self.is_terminal:
+            super().print_json(json, data=data, **kwargs)
+            return
+        import json as json_module
+
+        value = json_module.loads(json) if json is not None else data
+        self.file.write(json_module.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        self.file.flush()
+
 
 def console(stderr: bool = False) -> Console:
     """A console for messages (stderr=True) or results (stdout)."""

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from planner.cli_common import EXIT_ENVIRONMENT
 from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
@@ -19,9 +20,19 @@ _console = console_for(stderr=True)
 _out = console_for()
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
     _console.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(code)
+
+
+def _fail_os(exc: Exception) -> None:
+    """A disk, permission or memory failure is the environment's (exit 4), not bad input."""
+    from planner.run import environment_failure
+
+    failure = environment_failure(exc)
+    if failure is None:
+        _fail(str(exc))
+    _fail(str(failure), EXIT_ENVIRONMENT)
 
 
 def template(
@@ -47,8 +58,10 @@ def template(
             path = write_example(folder, EXAMPLE_NAME if name == TEMPLATE_NAME else name, overwrite)
         else:
             path = write_template(folder, name, overwrite)
-    except (FileExistsError, ValueError, OSError) as exc:
+    except (FileExistsError, ValueError) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail_os(exc)
     _out.print(escape(str(path)))
     if example:
         _out.print(escape(f"run it with: dcplan run {path}"))
@@ -70,8 +83,10 @@ def convert(
 
     try:
         result = run_convert(case, to.strip().lower(), out, overwrite)
-    except (CaseReadError, ConvertError, OSError) as exc:
+    except (CaseReadError, ConvertError) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail_os(exc)
     _out.print(escape(str(result.path)))
     for path in result.copied:
         _out.print(f"  copied profile {escape(str(path))}")

@@ -22,6 +22,7 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
+from planner.cli_common import EXIT_ENVIRONMENT
 from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
@@ -34,9 +35,19 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
     _console.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(code)
+
+
+def _fail_os(exc: OSError) -> None:
+    """A disk, permission or memory failure is the environment's (exit 4), not bad input."""
+    from planner.run import environment_failure
+
+    failure = environment_failure(exc)
+    if failure is None:
+        _fail(str(exc))
+    _fail(str(failure), EXIT_ENVIRONMENT)
 
 
 def _site_row(case: Path, site: str, values: dict[str, object]) -> pd.DataFrame:
@@ -123,8 +134,10 @@ def generate(
         written = add_generated_sites(case, rows, year, seed)
         table = case_base_dir(case) / "profiles" / "parameters.csv"
         upsert_parameters(table, rows)
-    except (CaseProfileError, CaseReadError, ValueError, OSError) as exc:
+    except (CaseProfileError, CaseReadError, ValueError) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail_os(exc)
     for name, path in written.items():
         _out.print(escape(f"{name}: {', '.join(rows['site'])} written to {path}"))
     _out.print(escape(f"parameters recorded in {table}"))
@@ -179,8 +192,10 @@ def import_series(
             converted[target] = values
             reports.append(report)
         replaced = set_columns(files[profile], profile, converted)
-    except (CaseProfileError, CaseReadError, ImportProblem, OSError) as exc:
+    except (CaseProfileError, CaseReadError, ImportProblem) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail_os(exc)
     for report in reports:
         for line in report.lines():
             _out.print(escape(line))

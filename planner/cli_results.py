@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from planner.cli_common import EXIT_ENVIRONMENT
 from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
@@ -46,12 +47,17 @@ def compare(
             for problem in exc.problems:
                 console.print(f"[red]error:[/] {escape(str(problem))}")
         raise typer.Exit(EXIT_INPUT) from None
-    except (FileExistsError, OutputError) as exc:
+    except (FileExistsError, OutputError, OSError, MemoryError) as exc:
+        from planner.run import environment_failure
+
+        failure = environment_failure(exc)
+        code = EXIT_INPUT if failure is None else EXIT_ENVIRONMENT
+        text = str(exc if failure is None else failure)
         if as_json:
-            out.print_json(json.dumps({"error": [str(exc)]}))
+            out.print_json(json.dumps({"error": [text]}))
         else:
-            console.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(EXIT_INPUT) from None
+            console.print(f"[red]error:[/] {escape(text)}")
+        raise typer.Exit(code) from None
     files = {"html": str(folder / "comparison.html"), "xlsx": str(folder / "comparison.xlsx")}
     deltas = headline_deltas(comparison)
     if as_json:

@@ -150,6 +150,13 @@ def sweep(
             last = f"point {row.get('point')}: {state}"
         progress.update(task, completed=done, last=escape(last))
 
+    if out_dir is not None:
+        from planner.writers import OutputError, check_collection_target
+
+        try:
+            check_collection_target(out_dir, "sweep.json", inputs=[case])
+        except OutputError as exc:
+            _fail([str(exc)], as_json)
     try:
         if progress is not None:
             progress.start()
@@ -298,6 +305,13 @@ def pareto(
         if progress is not None and task is not None:
             progress.update(task, completed=done, last=escape(label))
 
+    if out_dir is not None:
+        from planner.writers import OutputError, check_collection_target
+
+        try:
+            check_collection_target(out_dir, "pareto.csv", inputs=[case])
+        except OutputError as exc:
+            _fail([str(exc)], as_json)
     try:
         if progress is not None:
             progress.start()

@@ -441,6 +441,7 @@ def prices_section(run: RunFolder) -> dict:
     """Shadow prices: demand heat map, binding constraints table, carbon and PUE caps."""
     duals = run.table("duals")
     carbon_price = setting(run, "Settings", "carbon_price")
+    carbon_cap = setting(run, "Policy", "carbon_cap")
     if duals.empty or "constraint" not in duals:
         return {
             "figure": None,
@@ -448,6 +449,7 @@ def prices_section(run: RunFolder) -> dict:
             "counts": [],
             "carbon": None,
             "carbon_price": carbon_price,
+            "carbon_cap": carbon_cap,
         }
     duals = duals.assign(shadow_price=shadow_prices(duals))
     binding = _binding(duals)
@@ -472,6 +474,7 @@ def prices_section(run: RunFolder) -> dict:
         "counts": counts,
         "carbon": None if carbon.empty else float(carbon["shadow_price"].iloc[0]),
         "carbon_price": carbon_price,
+        "carbon_cap": carbon_cap,
     }
 
 
@@ -740,6 +743,8 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "full_year": full_year_section(run),
         "assumptions": assumptions,
         "input_warnings": s.get("input_warnings") or [],
+        "solved": s.get("objective_myuan") is not None,
+        "site_locations": not site_locations(run).empty,
         "flag_counts": flag_counts,
         "manifest": manifest_section(run),
         "explanation": s.get("explanation"),

@@ -6,6 +6,7 @@ through one `planner.pipeline.Pipeline`. `run` adds the atomic results folder.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import shutil
@@ -104,13 +105,22 @@ def run(
     overwrite is False, OutputError for a location that cannot take the folder,
     EnvironmentFailure (disk full, permission denied, out of memory, solver crash) and
     Interrupted / KeyboardInterrupt; in every case no partial folder is left behind."""
-    from planner.writers import check_target, reserve_target, run_dir_for, write_run
+    from planner.writers import (
+        RECEIVED,
+        check_target,
+        raise_if_interrupted,
+        reserve_target,
+        run_dir_for,
+        write_run,
+    )
 
     options = options or RunOptions()
     case_path = Path(case_path)
     started = time.perf_counter()
+    RECEIVED.clear()
     target = Path(out) if out is not None else run_dir_for(_case_name(case_path), options.scenario)
     check_target(target, overwrite, inputs=[case_path])
+    made = [d for d in target.parents if not d.exists()]  # folders a failed run removes again
     try:
         temp = reserve_target(target)
     except OSError as exc:
@@ -132,6 +142,7 @@ def run(
             raise EnvironmentFailure(
                 "solver", f"crashed during the solve: {type(exc).__name__}: {exc}"
             ) from exc
+        raise_if_interrupted()  # a signal during the solve that the solver swallowed
         solved.timings = {"read": read_s, **solved.timings}
         on_phase("write")
         t1 = time.perf_counter()
@@ -147,6 +158,9 @@ def run(
         )
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
+        for folder in made:  # innermost first; one that holds something else stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         failure = environment_failure(exc)
         if failure is not None and failure is not exc:
             raise failure from exc

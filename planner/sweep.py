@@ -175,10 +175,10 @@ class Point:
         return f"{self.index:03d}_{safe[:72]}"
 
     def scenario_name(self, base: str | None) -> str:
-        """'baseline+carbon_price=100'; a '/' of a two-part row id becomes ':' (a scenario
-        name cannot hold a path separator: it names a results folder)."""
-        text = f"{base or 'baseline'}+{self.label.replace(', ', '+')}"
-        return text.replace("/", ":").replace("\\", ":")
+        """'baseline+carbon_price=100'; a two-part id's '/' is written ':' (a scenario name
+        cannot hold a path separator, see planner.inputs.validate.scenario_name_problem)."""
+        label = self.label.replace(", ", "+").replace("/", ":").replace("\\", ":")
+        return f"{base or 'baseline'}+{label}"
 
 
 def grid(axes: Sequence[Axis], zipped: bool = False) -> list[Point]:

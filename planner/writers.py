@@ -66,10 +66,22 @@ _DEFERRED: list[int] = []
 def raise_or_defer(signum: int, frame: object = None) -> None:
     """Signal handler of the dcplan process for SIGINT and SIGTERM: raise Interrupted, or,
     while a folder is being renamed into place, remember the signal and raise right after."""
+    RECEIVED.append(signum)
     if _COMMITTING:
         _DEFERRED.append(signum)
         return
     raise Interrupted(signum)
+
+
+# every signal `raise_or_defer` handled; a library that catches the Interrupted it raised
+# (a solver's log callback may) cannot make the run forget it: see `raise_if_interrupted`
+RECEIVED: list[int] = []
+
+
+def raise_if_interrupted() -> None:
+    """Raise Interrupted if a signal arrived whose exception some library swallowed."""
+    if RECEIVED:
+        raise Interrupted(RECEIVED[-1])
 
 
 @contextlib.contextmanager
@@ -149,6 +161,11 @@ def check_target(target: Path, overwrite: bool, inputs: Iterable[Path] = ()) -> 
     for item in inputs:
         if _inside(Path(item), target):
             raise OutputError(f"{target}: holds the input {item}; write the results somewhere else")
+        if Path(item).is_dir() and _inside(target, Path(item)):
+            raise OutputError(
+                f"{target} is inside the input folder {item} (a CSV case); write the results "
+                "somewhere else"
+            )
     if target.is_symlink():
         raise OutputError(f"{target} is a symbolic link; give a folder path that is not one")
     if not target.exists():
@@ -170,6 +187,29 @@ def check_target(target: Path, overwrite: bool, inputs: Iterable[Path] = ()) -> 
             f"{target} is not a folder dcplan wrote (no {MANIFEST}): --overwrite replaces only "
             "results, sweep and comparison folders; choose another --out"
         )
+
+
+def check_collection_target(folder: Path, marker: str, inputs: Iterable[Path] = ()) -> None:
+    """Refuse (OutputError) a sweep or Pareto --out that dcplan must not write into: one that
+    holds an input, a symbolic link, a file, or a non-empty folder without `marker` (the
+    sweep.json / pareto.csv of an earlier run, which a sweep resumes)."""
+    folder = Path(folder)
+    for item in inputs:
+        if _inside(Path(item), folder):
+            raise OutputError(f"{folder}: holds the input {item}; write the results somewhere else")
+    if folder.is_symlink():
+        raise OutputError(f"{folder} is a symbolic link; give a folder path that is not one")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+        raise OutputError(
+            f"{folder} is a folder dcplan did not write (no {marker}); choose another --out"
+        )
+    for ancestor in folder.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(f"{ancestor} is a file, not a folder: cannot write into it")
+            break
 
 
 def reserve_target(target: Path) -> Path:

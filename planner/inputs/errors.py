@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 
 # bidirectional overrides reorder what a terminal shows; like escape sequences they are shown
 # escaped, never passed to the terminal
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0 and C1 control codes (Unicode category Cc: ESC starts ANSI/OSC sequences) and bidi overrides
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def control_characters(text: str, keep: str = "") -> list[str]:
     """The control characters of `text` (ANSI/OSC escapes, BEL, C1 codes, bidi overrides),
     except those in `keep` (e.g. "\\n\\t" for free text)."""
-    return [
-        ch
-        for ch in text
-        if ch not in keep and (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS)
-    ]
+    return [ch for ch in _CONTROL.findall(text) if ch not in keep]
+
+
+def _escaped(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 def printable(text: str, keep: str = "\n") -> str:
     """`text` with every control character (but those in `keep`) written as an escape such
     as \\x1b or \\u202e, so that it reaches a terminal or log as visible text."""
-    if not control_characters(text, keep):
-        return text
-    out = []
-    for ch in text:
-        if ch in keep or not (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS):
-            out.append(ch)
-        elif ord(ch) < 0x100:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escaped(m.group()), text)
 
 
 @dataclass(frozen=True)

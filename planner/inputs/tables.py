@@ -211,11 +211,17 @@ def _sheet_rows(path: Path, ws) -> tuple[list[list[object]], set[tuple[int, int]
     ws.reset_dimensions()  # trust the cells present, not the declared dimension
     rows: list[list[object]] = []
     formulas: set[tuple[int, int]] = set()
-    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
-        if r > MAX_ROWS + 1:
-            raise CaseReadError(f"{path}: sheet {ws.title} has more than {MAX_ROWS} rows")
+    data_rows = 0
+    last_data = 0
+    # no max_col: openpyxl would pad every row to that many cells (8 M cells for 40,000 rows);
+    # cells right of MAX_COLUMNS are cut per row instead
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        if not row:
+            if r <= MAX_ROWS + 1:
+                rows.append([])
+            continue
         values = []
-        for c, cell in enumerate(row, start=1):
+        for c, cell in enumerate(row[:MAX_COLUMNS], start=1):
             kind = getattr(cell, "data_type", "n")
             value = cell.value
             if kind == "f":
@@ -226,10 +232,28 @@ def _sheet_rows(path: Path, ws) -> tuple[list[list[object]], set[tuple[int, int]
             values.append(value)
         while values and values[-1] is None:
             values.pop()
-        rows.append(values)
-    while rows and not rows[-1]:
-        rows.pop()
+        if values:
+            data_rows += 1
+            if r > MAX_ROWS + 1:
+                _refuse_far_row(path, ws.title, r, values, data_rows, last_data)
+            last_data = r
+        if r <= MAX_ROWS + 1:
+            rows.append(values)
+    del rows[last_data:]
     return rows, formulas
+
+
+def _refuse_far_row(
+    path: Path, title: str, r: int, values: list[object], data_rows: int, last_data: int
+) -> None:
+    """A value below row MAX_ROWS + 1: a stray cell far from the table, or a sheet too long."""
+    if data_rows > MAX_ROWS:
+        raise CaseReadError(f"{path}: sheet {title} has more than {MAX_ROWS} rows")
+    column = next(i for i, v in enumerate(values, start=1) if v is not None)
+    raise CaseReadError(
+        f"{path}: sheet {title}, cell {column_letter(column)}{r}: a stray value far below the "
+        f"table (its last row before it is {last_data}); delete that cell"
+    )
 
 
 _NO_SAVED_VALUE = "is a formula without a saved value (open and save the workbook in Excel)"

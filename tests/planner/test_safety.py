@@ -51,6 +51,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(folder: Path) -> list[str]:
+    """Temporary folders in `folder` (none when the folder itself is gone)."""
+    if not folder.exists():
+        return []
     return [p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
@@ -199,6 +202,7 @@ def test_a_full_disk_while_writing_exits_4_names_the_file_and_leaves_nothing(
     assert result.exit_code == 4, result.output
     assert "No space left on device" in result.output and "runs" in result.output
     assert not out.exists() and _leftovers(out.parent) == []
+    assert not out.parent.exists()  # made by the run for its output, removed again
 
 
 @pytest.mark.parametrize(
@@ -246,3 +250,55 @@ def test_no_site_may_build_it_with_unserved_allowed_writes_a_full_folder(tmp_pat
     routing = (tmp_path / "run" / "routing.csv").read_text(encoding="utf-8").splitlines()
     assert len(routing) == 1  # the header: no route serves anything
     assert (tmp_path / "run" / "report.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["sweep", "pareto"])
+def test_sweep_and_pareto_refuse_an_out_folder_that_holds_the_case(tmp_path: Path, command: str):
+    case = _small_case(tmp_path / "D")
+    before = _snapshot(tmp_path / "D")
+    args = [command, str(case), "--out", str(tmp_path / "D")]
+    if command == "sweep":
+        args += ["--vary", "carbon_price=0,100"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "holds the input" in result.output
+    assert _snapshot(tmp_path / "D") == before
+
+
+def test_compare_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path: Path):
+    case = _small_case(tmp_path / "in")
+    runs = [tmp_path / "a", tmp_path / "b"]
+    for folder in runs:
+        assert CliRunner().invoke(app, ["run", str(case), "--out", str(folder)]).exit_code == 0
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_bytes(b"keep")
+    result = CliRunner().invoke(
+        app, ["compare", *map(str, runs), "--out", str(foreign), "--overwrite"]
+    )
+    assert result.exit_code == 2, result.output
+    assert (foreign / "thesis.docx").read_bytes() == b"keep"
+    held = CliRunner().invoke(
+        app, ["compare", *map(str, runs), "--out", str(runs[0]), "--overwrite"]
+    )
+    assert held.exit_code == 2 and "holds the input" in held.output
+    assert (runs[0] / MANIFEST).is_file()
+
+
+def test_a_run_that_fails_leaves_no_folder_it_created(tmp_path: Path):
+    raw, profiles = case_tables(sites=[{"site": "s1", "max_it": -5}])  # bad input
+    case = write_case(raw, profiles, tmp_path / "case.xlsx")
+    out = tmp_path / "new" / "deeper" / "run"
+    result = CliRunner().invoke(app, ["run", str(case), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_an_output_inside_a_csv_case_folder_is_refused(tmp_path: Path):
+    raw, profiles = case_tables(**near_far_pair())
+    case = write_case(raw, profiles, tmp_path / "case")  # a folder of CSV files
+    before = _snapshot(case)
+    result = CliRunner().invoke(app, ["run", str(case), "--out", str(case / "run")])
+    assert result.exit_code == 2, result.output
+    assert "inside the input folder" in result.output
+    assert _snapshot(case) == before

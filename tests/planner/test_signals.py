@@ -13,6 +13,7 @@ exists. Everything else is the real `dcplan` entry point with its own signal han
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -83,6 +84,9 @@ def _wait_for(process: subprocess.Popen, marker: Path) -> None:
 
 
 def _leftovers(folder: Path) -> list[str]:
+    """Temporary folders in `folder` (none when the folder itself is gone)."""
+    if not folder.exists():
+        return []
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX))
 
 
@@ -119,6 +123,7 @@ def test_a_signal_stops_the_run_without_leaving_anything_half_written(
     assert "Traceback" not in stderr
     assert not (runs / "run").exists()
     assert _leftovers(runs) == []
+    assert not runs.exists()  # the run made this folder for its output, and removed it
 
 
 def test_sigterm_while_replacing_keeps_the_previous_folder_whole(case: Path, tmp_path: Path):
@@ -168,3 +173,24 @@ def _pid_of_finished_process() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
+
+
+def test_a_signal_a_library_swallows_still_stops_the_run(case: Path, tmp_path: Path, monkeypatch):
+    """A solver log callback may catch the exception the signal handler raised inside it;
+    the run still stops after the solve, and nothing is written."""
+    import planner.run
+    from planner.writers import Interrupted, raise_or_defer
+
+    real = planner.run.solve_case
+
+    def solve_with_a_swallowing_callback(*args, **kwargs):
+        with contextlib.suppress(Interrupted):  # the library catches it and carries on
+            raise_or_defer(signal.SIGTERM)  # the handler, called inside a library callback
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planner.run, "solve_case", solve_with_a_swallowing_callback)
+    out = tmp_path / "runs" / "run"
+    with pytest.raises(Interrupted) as stopped:
+        planner.run.run(case, out=out)
+    assert stopped.value.exit_code == 143
+    assert not (tmp_path / "runs").exists()
