@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+from typing import NoReturn
 
 from rich.console import Console, ConsoleDimensions
 
@@ -105,3 +106,22 @@ def signal_name(exc: BaseException) -> str:
     """'SIGTERM' or 'SIGINT': the signal that interrupted a command."""
     signum = getattr(exc, "signum", signal.SIGINT)
     return signal.Signals(signum).name
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """Print one error message on stderr and end the command with `code` (default 2)."""
+    import typer
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def fail_os(exc: Exception) -> NoReturn:
+    """A disk, permission or memory failure is the environment's (exit 4), not bad input."""
+    from planner.run import environment_failure
+
+    failure = environment_failure(exc)
+    if failure is None:
+        fail(str(exc))
+    fail(str(failure), EXIT_ENVIRONMENT)

@@ -12,27 +12,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from planner.cli_common import EXIT_ENVIRONMENT
 from planner.cli_common import console as console_for
+from planner.cli_common import fail, fail_os
 
-EXIT_INPUT = 2
-_console = console_for(stderr=True)
 _out = console_for()
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    _console.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
-def _fail_os(exc: Exception) -> None:
-    """A disk, permission or memory failure is the environment's (exit 4), not bad input."""
-    from planner.run import environment_failure
-
-    failure = environment_failure(exc)
-    if failure is None:
-        _fail(str(exc))
-    _fail(str(failure), EXIT_ENVIRONMENT)
 
 
 def template(
@@ -59,9 +42,9 @@ def template(
         else:
             path = write_template(folder, name, overwrite)
     except (FileExistsError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail_os(exc)
+        fail_os(exc)
     _out.print(escape(str(path)))
     if example:
         _out.print(escape(f"run it with: dcplan run {path}"))
@@ -84,9 +67,9 @@ def convert(
     try:
         result = run_convert(case, to.strip().lower(), out, overwrite)
     except (CaseReadError, ConvertError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail_os(exc)
+        fail_os(exc)
     _out.print(escape(str(result.path)))
     for path in result.copied:
         _out.print(f"  copied profile {escape(str(path))}")

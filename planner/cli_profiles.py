@@ -22,11 +22,9 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from planner.cli_common import EXIT_ENVIRONMENT
 from planner.cli_common import console as console_for
+from planner.cli_common import fail, fail_os
 
-EXIT_INPUT = 2
-_console = console_for(stderr=True)
 _out = console_for()
 
 app = typer.Typer(
@@ -35,30 +33,13 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    _console.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
-def _fail_os(exc: OSError) -> None:
-    """A disk, permission or memory failure is the environment's (exit 4), not bad input."""
-    from planner.run import environment_failure
-
-    failure = environment_failure(exc)
-    if failure is None:
-        _fail(str(exc))
-    _fail(str(failure), EXIT_ENVIRONMENT)
-
-
 def _site_row(case: Path, site: str, values: dict[str, object]) -> pd.DataFrame:
     from planner.case_profiles import case_sites
 
     sites = case_sites(case)
     if site not in sites.index:
         known = ", ".join(map(str, sites.index))
-        _fail(
-            f"{case}: site {site!r} is not in the Sites sheet (sites: {known}); add its row first"
-        )
+        fail(f"{case}: site {site!r} is not in the Sites sheet (sites: {known}); add its row first")
     position = {}
     for key in ("lat", "lon"):
         given = values.pop(key, None)
@@ -67,7 +48,7 @@ def _site_row(case: Path, site: str, values: dict[str, object]) -> pd.DataFrame:
         try:
             position[key] = float(given)
         except (TypeError, ValueError):
-            _fail(f"{case}: site {site!r} has no numeric {key} in Sites; give --{key}")
+            fail(f"{case}: site {site!r} has no numeric {key} in Sites; give --{key}")
     return pd.DataFrame([{"site": site, **position, **values}])
 
 
@@ -111,7 +92,7 @@ def generate(
     try:
         if case is None:
             if parameters is None:
-                _fail("give a CASE with --site, or --parameters FILE [--out DIR]")
+                fail("give a CASE with --site, or --parameters FILE [--out DIR]")
             folder = out if out is not None else parameters.parent
             profiles = generate_profiles(read_parameters(parameters), year, seed)
             write_profiles(profiles, folder)
@@ -129,15 +110,15 @@ def generate(
             }
             if site is None or any(v is None for v in given.values()):
                 needed = [f"--{k.replace('_c', '').replace('_', '-')}" for k in given]
-                _fail(f"give --site and {', '.join(needed)} (or --parameters FILE)")
+                fail(f"give --site and {', '.join(needed)} (or --parameters FILE)")
             rows = _site_row(case, site, {**given, "tou": tou, "lat": lat, "lon": lon})
         written = add_generated_sites(case, rows, year, seed)
         table = case_base_dir(case) / "profiles" / "parameters.csv"
         upsert_parameters(table, rows)
     except (CaseProfileError, CaseReadError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail_os(exc)
+        fail_os(exc)
     for name, path in written.items():
         _out.print(escape(f"{name}: {', '.join(rows['site'])} written to {path}"))
     _out.print(escape(f"parameters recorded in {table}"))
@@ -151,9 +132,9 @@ def _column_map(pairs: list[str], columns: list[str]) -> dict[str, str]:
     for pair in pairs:
         target, sep, source = pair.partition("=")
         if not sep or not target or not source:
-            _fail(f"--column {pair!r}: write SITE=COLUMN")
+            fail(f"--column {pair!r}: write SITE=COLUMN")
         if source not in columns:
-            _fail(f"--column {pair!r}: the file has no column {source!r} (columns: {columns})")
+            fail(f"--column {pair!r}: the file has no column {source!r} (columns: {columns})")
         mapping[source] = target
     return mapping
 
@@ -183,7 +164,7 @@ def import_series(
     try:
         files = profile_files(case)
         if profile not in files:
-            _fail(f"{case}: the Profiles sheet has no profile {profile!r} ({', '.join(files)})")
+            fail(f"{case}: the Profiles sheet has no profile {profile!r} ({', '.join(files)})")
         measured = read_series(file, time_column)
         mapping = _column_map(column or [], list(measured.columns))
         converted, reports = {}, []
@@ -193,9 +174,9 @@ def import_series(
             reports.append(report)
         replaced = set_columns(files[profile], profile, converted)
     except (CaseProfileError, CaseReadError, ImportProblem) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail_os(exc)
+        fail_os(exc)
     for report in reports:
         for line in report.lines():
             _out.print(escape(line))

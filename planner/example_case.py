@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.profiles import generate_profiles
+from planner.profiles import PARAMETER_COLUMNS, generate_profiles
 from planner.synthetic import case_tables, write_case
 
 EXAMPLE_NAME = "example.xlsx"
@@ -25,17 +25,7 @@ PARAMETERS = pd.DataFrame(
         ("wuhu", 31.3, 118.4, 16.3, 12.5, 3.5, 0.125, 0.22, "standard"),
         ("zhongwei", 37.5, 105.2, 8.8, 14.5, 6.5, 0.177, 0.26, "standard"),
     ],
-    columns=[
-        "site",
-        "lat",
-        "lon",
-        "temp_mean_c",
-        "temp_seasonal_c",
-        "temp_diurnal_c",
-        "pv_cf",
-        "wind_cf",
-        "tou",
-    ],
+    columns=list(PARAMETER_COLUMNS),
 )
 
 

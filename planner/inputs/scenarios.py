@@ -124,18 +124,7 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
     mine = rows[rows["scenario"].map(_text) == scenario]
     if mine.empty:
         if scenario != BASELINE:
-            names = scenario_names(raw)
-            close = difflib.get_close_matches(scenario, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(
-                InputError(
-                    "Scenarios",
-                    None,
-                    "scenario",
-                    f"unknown scenario '{scenario}'{hint}; known: {', '.join(names) or 'none'}",
-                    scenario,
-                )
-            )
+            problems.append(_unknown(scenario, scenario_names(raw)))
         return out, problems
     seen: dict[tuple, tuple[int, str]] = {}
     for row_number, row in mine.iterrows():
@@ -143,6 +132,20 @@ def apply_scenario(raw: RawTables, scenario: str | None) -> tuple[RawTables, lis
         if problem:
             problems.append(problem)
     return out, problems
+
+
+def _unknown(name: str, names: list[str], where: str = "") -> InputError:
+    """An unknown scenario name, with a did-you-mean and the known names."""
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    known = ", ".join(names) or "none"
+    return InputError(
+        "Scenarios",
+        None,
+        "scenario",
+        f"unknown scenario '{name}'{where}{hint}; known: {known}",
+        name,
+    )
 
 
 def _apply_combined(
@@ -162,19 +165,7 @@ def _apply_combined(
                 COMBINE.join(parts),
             )
         )
-    for part in unknown:
-        close = difflib.get_close_matches(part, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(
-            InputError(
-                "Scenarios",
-                None,
-                "scenario",
-                f"unknown scenario '{part}' in '{COMBINE.join(parts)}'{hint}; known: "
-                f"{', '.join(names) or 'none'}",
-                part,
-            )
-        )
+    problems += [_unknown(part, names, f" in '{COMBINE.join(parts)}'") for part in unknown]
     if problems:
         return out, problems
     seen: dict[tuple, tuple[int, str]] = {}
