@@ -180,27 +180,33 @@ def run(
     problem = threads_problem(threads)
     if problem:
         _fail_input(ValueError(problem), as_json)
-    options = RunOptions(
-        scenario=scenario,
-        time=time,
-        mip=mip,
-        time_limit=time_limit,
-        gap=gap,
-        threads=threads,
-        redispatch=redispatch,
-    )
+    from planner.progress import PhaseStatus
+
     logging.basicConfig(level=logging.WARNING)
     show = not (quiet or as_json)
     try:
         with console.status("reading inputs", spinner="dots") if show else _Null() as status:
-
-            def on_phase(name: str) -> None:
-                if status is not None:
-                    status.update(f"{name} …")
-
-            record = run_case(
-                case, options, out_dir, overwrite, on_phase, command=" ".join(sys.argv)
+            # phase, elapsed seconds and the solver's latest progress line (nothing when quiet)
+            line = PhaseStatus(status.update) if status is not None else None
+            options = RunOptions(
+                scenario=scenario,
+                time=time,
+                mip=mip,
+                time_limit=time_limit,
+                gap=gap,
+                threads=threads,
+                redispatch=redispatch,
+                progress=line.progress if line is not None else None,
             )
+            with line if line is not None else _Null():
+                record = run_case(
+                    case,
+                    options,
+                    out_dir,
+                    overwrite,
+                    line.phase if line is not None else _no_phase,
+                    command=" ".join(sys.argv),
+                )
     except (InputErrors, CaseReadError, OutputError, FileExistsError) as exc:
         _fail_input(exc, as_json)
     except (OSError, MemoryError, EnvironmentFailure) as exc:
@@ -277,6 +283,10 @@ class _Null:
 
     def __exit__(self, *exc):
         return False
+
+
+def _no_phase(_: str) -> None:
+    return None
 
 
 @app.command()

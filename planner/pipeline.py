@@ -50,6 +50,9 @@ class RunOptions:
     gap: float | None = None
     threads: int | None = None
     redispatch: bool = False  # also dispatch the plan over the full year (planner.redispatch)
+    # what the console shows while it runs: each line HiGHS logs, and the re-dispatch's
+    # "site groups done / total"; not part of the run's record
+    progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -154,6 +157,7 @@ class Pipeline:
             gap=self.options.gap,
             threads=self.options.threads,
             solver_options=dict(solver_options or {}),
+            progress=self.options.progress,
         )
         self.extend = extend
         self.timer = Timer(on_phase)

@@ -37,6 +37,7 @@ import dataclasses
 import math
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -113,12 +114,15 @@ class RedispatchOptions:
     """workers: processes (1: in this process, in sequence; None: one per CPU, at most one
     per site);
     time_limit [s] per site LP; solver_options: raw HiGHS options for every site LP;
-    export_dir: if set, each site LP is also written there as `<site>.mps` (benchmarks)."""
+    export_dir: if set, each site LP is also written there as `<site>.mps` (benchmarks);
+    progress: told "re-dispatch: N/M site groups" as each component's LP is done (in this
+    process; never sent to workers)."""
 
     workers: int | None = None
     time_limit: float | None = None
     solver_options: dict = field(default_factory=dict)
     export_dir: str | None = None
+    progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -428,12 +432,23 @@ def _float(value) -> float:
 def _solve_all(tasks: list[SiteTask], options: RedispatchOptions) -> list[dict]:
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(tasks)))
+    report = options.progress
+    options = dataclasses.replace(options, progress=None)  # a callback stays in this process
+    groups: list[list[dict]] = []
+
+    def done(rows: list[dict]) -> None:
+        groups.append(rows)
+        if report is not None:
+            report(f"re-dispatch: {len(groups)}/{len(tasks)} site groups")
+
     if workers == 1:
-        groups = [solve_component(task, options) for task in tasks]
+        for task in tasks:
+            done(solve_component(task, options))
     else:
         # spawn, not fork: HiGHS keeps a thread pool that a forked child must not inherit
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            groups = list(pool.map(solve_component, tasks, [options] * len(tasks)))
+            for rows in pool.map(solve_component, tasks, [options] * len(tasks)):
+                done(rows)
     return [row for rows in groups for row in rows]
 
 

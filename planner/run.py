@@ -31,10 +31,11 @@ def solve_case(
     solved = pipeline.run(explain=explain)
     data = pipeline.data
     if options.redispatch and solved.results is not None and data.time.mode != "full":
-        from planner.redispatch import redispatch
+        from planner.redispatch import RedispatchOptions, redispatch
 
         with pipeline.timer.phase("redispatch"):
-            solved.redispatch = redispatch(case, solved.results)
+            progress = RedispatchOptions(progress=options.progress)
+            solved.redispatch = redispatch(case, solved.results, progress)
         solved.timings = dict(pipeline.timings)
     return solved
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import io
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
@@ -101,7 +102,8 @@ class SolveOptions:
     strategy: LP methods in turn, a key of STRATEGIES ('auto' by default; a 'solver' in
     solver_options means that solver alone); simplex_box: the dual simplex time box of 'auto'
     [s] (None: from the LP size, `simplex_box`); mip_start: start a MILP from the rounded LP
-    plan (planner/mip_start.py)."""
+    plan (planner/mip_start.py); progress: called with each line HiGHS logs while it solves
+    (the console shows the latest; None: nobody listens)."""
 
     time_limit: float | None = None
     gap: float | None = None
@@ -111,6 +113,7 @@ class SolveOptions:
     strategy: str = "auto"
     simplex_box: float | None = None  # [s]; None: simplex_box(nnz)
     mip_start: bool = True
+    progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -690,6 +693,8 @@ class ModelSolver:
 
     def _on_log(self, event) -> None:
         self._log.write(event.message)
+        if self.options.progress is not None:
+            self.options.progress(event.message)
 
     def highs_options(self) -> dict[str, object]:
         """The HiGHS options of a solve: defaults (the dual simplex's; MIP_OPTIONS for a
