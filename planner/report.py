@@ -29,7 +29,7 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch")
+RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch", "lines")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -684,6 +684,8 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
     if not costs.empty:
         add("fig-costs", charts.cost_breakdown(costs))
     add("fig-map", _map_figure(run))
+    power_lines = lines_section(run)
+    add("fig-lines", power_lines.pop("figure"))
     if not sites.empty:
         locations = site_locations(run)
         max_it = locations.get("max_it_mw")
@@ -723,6 +725,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "flows": flows_table(routing),
         "unserved": html_table(unserved) if not unserved.empty else None,
         "full_year": full_year_section(run),
+        "power_lines": power_lines,
         "assumptions": assumptions,
         "input_warnings": s.get("input_warnings") or [],
         "flag_counts": flag_counts,
@@ -731,6 +734,25 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "plotly_js": charts.plotly_js() if figs else None,
         "render_script": charts.RENDER_SCRIPT,
         "version": __version__,
+    }
+
+
+def lines_section(run: RunFolder) -> dict:
+    """Power lines (planner.report_lines): the map figure, lines.csv as a table and the "Move
+    bits or move watts" comparison per demand region; empty without a Lines sheet."""
+    from planner import report_lines
+
+    lines = run.table("lines")
+    if lines.empty:
+        return {"figure": None, "table": None, "compare": None}
+    site_xy = site_locations(run).dropna(subset=["lat", "lon"])
+    compare = report_lines.bits_or_watts(
+        run.table("sites"), lines, run.table("routing"), site_xy, region_locations(run)
+    )
+    return {
+        "figure": report_lines.power_line_map(lines, site_xy),
+        "table": html_table(lines),
+        "compare": html_table(compare) if not compare.empty else None,
     }
 
 

@@ -194,6 +194,20 @@ def site_table(
     return frame.reset_index()
 
 
+def marginal_energy_prices(m: pyo.ConcreteModel, outcome: SolveOutcome) -> dict[str, float]:
+    """Marginal cost of one more MW of flat load at each site's bus [yuan/MWh], from the duals
+    of `m.energy_balance[s,t]` (each already weighted by the step's hours): Σ_t dual × 1e6 /
+    8760. Empty without duals (MILP, or duals not asked for). The balance is written supply =
+    draws, so a dual is the cost of one more MW drawn (≥ 0)."""
+    if not outcome.duals:
+        return {}
+    prices = {}
+    for s in m.S:
+        total = sum(float(outcome.duals.get(m.energy_balance[s, t], 0.0)) for t in m.T)
+        prices[s] = abs(total) * 1e6 / HOURS_PER_YEAR
+    return prices
+
+
 def site_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
     """The model's per-site cost attribution `m.cost_site` [M yuan/yr]: one row per
     site-attributable cost term, one column per site. The plan-only terms (`m.cost` of the
@@ -278,6 +292,9 @@ def collect(
     sites = site_table(m, data, hourly, routing)
     costs = _cost_terms(m)
     duals = duals_table(m, outcome)
+    prices = marginal_energy_prices(m, outcome)
+    if prices:
+        sites["marginal_energy_yuan_per_mwh"] = sites["site"].map(prices)
     unserved = _values(m.u, ["region", "workload_class"])
     total_it = float(sites["it_energy_mwh"].sum())
     served = float(routing["served_mw"].sum())

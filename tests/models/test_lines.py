@@ -270,3 +270,43 @@ def test_negative_losses_are_an_input_error():
 def test_a_line_must_leave_a_supply_node():
     ((sheet, row, column, message),) = _errors([_line(**{"from": "east", "to": "west"})])
     assert (sheet, row, column) == ("Lines", 2, "from") and "max_it 0" in message
+
+
+@pytest.mark.parametrize("side", [+1, -1])
+def test_the_east_marginal_energy_price_is_the_cheaper_of_grid_and_line(side):
+    """The dual of east's energy balance: its grid price when the line does not pay, the
+    line's break-even delivered cost when it is built (the line is then the margin)."""
+    threshold = _break_even_price()
+    east = threshold * (1 + side * 0.02)
+    solved = _solve(east, [_line()], settings={"carbon_price": 0.0})
+    price = solved.results.sites.set_index("site").loc["east", "marginal_energy_yuan_per_mwh"]
+    assert price == pytest.approx(1000 * min(east, threshold), rel=1e-7)
+
+
+def test_the_report_draws_the_lines_and_compares_bits_and_watts(tmp_path):
+    raw, profiles = _tables(0.6, [_line()], west=MIXED)
+    path = synthetic.write_case(raw, profiles, tmp_path / "case")
+    folder = run(path, RunOptions(), out=tmp_path / "run").folder
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Move bits or move watts" in report and "from the duals of the energy balance" in report
+    assert 'id="power-lines"' in report and "fig-lines" in report
+    assert "l1: west \\u2192 east" in report  # the line's hover text on the map (JSON)
+    from planner.report import load_run, region_locations, site_locations
+    from planner.report_lines import bits_or_watts
+
+    loaded = load_run(folder)
+    table = bits_or_watts(
+        loaded.table("sites"),
+        loaded.table("lines"),
+        loaded.table("routing"),
+        site_locations(loaded),
+        region_locations(loaded),
+    )
+    sites = loaded.table("sites").set_index("site")
+    row = table.set_index("way").loc["import power over a line"]
+    assert row["site"] == "east"
+    expected = sites.loc["east", "pue"] * sites.loc["east", "marginal_energy_yuan_per_mwh"]
+    assert row["cost_yuan_per_mwh_it"] == pytest.approx(expected, rel=1e-9)
+    assert row["emissions_t_per_mwh_it"] == pytest.approx(
+        sites.loc["east", "emissions_t"] / sites.loc["east", "it_energy_mwh"], rel=1e-9
+    )
