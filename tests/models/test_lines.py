@@ -310,3 +310,82 @@ def test_the_report_draws_the_lines_and_compares_bits_and_watts(tmp_path):
     assert row["emissions_t_per_mwh_it"] == pytest.approx(
         sites.loc["east", "emissions_t"] / sites.loc["east", "it_energy_mwh"], rel=1e-9
     )
+
+
+def _scenario_tables():
+    """Region r1 (Shanghai): realtime demand only east can serve, batch free to go west to
+    the data-centre site `dcwest`; the supply node `west` sends power to east over l1 (50 MW
+    existing at a tariff, up to 200 MW new). Scenarios as in the default case: no_lines
+    (lines closed to data centres), east_only (no western IT), lines_only (east_only plus
+    lines, i.e. the baseline's lines)."""
+    sites = [
+        {"site": "east", "lat": 31.2, "lon": 121.5, "grid_price": 0.6},
+        {"site": "dcwest", "lat": 37.5, "lon": 105.2, "zone": "west", "grid_price": 0.36},
+        {
+            "site": "west",
+            "lat": 36.0,
+            "lon": 100.0,
+            "zone": "west",
+            "max_it": 0.0,
+            "grid_price": WEST_PRICE,
+            **MIXED,
+        },
+    ]
+    classes = [
+        {"workload_class": "realtime", "max_rtt": 5.0},
+        {"workload_class": "batch", "flexibility": "shiftable", "bandwidth": 0.2},
+    ]
+    raw, profiles = synthetic.case_tables(
+        sites=sites,
+        classes=classes,
+        demand={("r1", "realtime"): 60.0, ("r1", "batch"): 60.0},
+        lines=[_line(existing=50.0, tariff=0.03, max_new=200.0)],
+    )
+    rows = [
+        ("no_lines", "Lines", "l1", "existing_mw", 0),
+        ("no_lines", "Lines", "l1", "max_new_mw", 0),
+        ("east_only", "Sites", "dcwest", "max_it_mw", 0),
+        ("east_only", "Lines", "l1", "existing_mw", 0),
+        ("east_only", "Lines", "l1", "max_new_mw", 0),
+        ("lines_only", "Sites", "dcwest", "max_it_mw", 0),
+    ]
+    raw["Scenarios"] = synthetic.table(
+        "Scenarios",
+        [
+            {"scenario": s, "sheet": sh, "key": k, "column": c, "value": v, "note": ""}
+            for s, sh, k, c, v in rows
+        ],
+    )
+    return raw, profiles
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> dict[str, Solved]:
+    raw, profiles = _scenario_tables()
+    out = {}
+    for name in (None, "no_lines", "east_only", "lines_only"):
+        case = build_case(raw, None, "scenarios", scenario=name, profiles=profiles)
+        solved = solve_case(case, RunOptions())
+        assert solved.outcome.status == "optimal", name
+        out[name or "baseline"] = solved
+    return out
+
+
+def _delivered(solved: Solved) -> float:
+    lines = solved.results.lines
+    return float(lines["delivered_mwh"].sum()) if len(lines) else 0.0
+
+
+def test_closing_the_lines_costs_more_and_delivers_nothing(scenarios):
+    base, closed = scenarios["baseline"], scenarios["no_lines"]
+    assert _delivered(base) > 0 and _delivered(closed) == pytest.approx(0.0, abs=1e-6)
+    assert closed.outcome.objective > base.outcome.objective
+
+
+def test_lines_soften_an_east_only_plan(scenarios):
+    """No western IT: with the lines the east buys western power, cheaper than without."""
+    east_only, lines_only = scenarios["east_only"], scenarios["lines_only"]
+    assert lines_only.results.summary["west_share"] in (None, 0.0)
+    assert _delivered(lines_only) > _delivered(scenarios["baseline"]) - 1e-6
+    assert lines_only.outcome.objective < east_only.outcome.objective
+    assert lines_only.outcome.objective >= scenarios["baseline"].outcome.objective - 1e-6
