@@ -381,7 +381,8 @@ def line_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         fn = np.array([pyo.value(m.FN[ln, t]) for t in m.T])
         fg = np.array([pyo.value(m.FG[ln, t]) for t in m.T])
         loss = float(pyo.value(m.line_loss[ln]))
-        new = float(pyo.value(m.Cap_L[ln]))
+        new = max(0.0, float(pyo.value(m.Cap_L[ln])))
+        new = 0.0 if new < SNAP else new  # solver noise such as -1e-12 MW reads as 0
         existing = float(pyo.value(m.line_existing_mw[ln]))
         sent = float(weight @ (fe + fn))
         green = float(weight @ fg)
