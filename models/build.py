@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from models.data import ModelData
 from models.demand import add_demand
 from models.facility import add_facility, add_milp
+from models.lines import add_lines
 from models.network import add_network
 from models.objective import add_objective
 from models.policy import add_policy
@@ -63,6 +64,7 @@ def build(data: ModelData, options: BuildOptions | None = None) -> pyo.ConcreteM
     add_demand(m, data)
     add_supply(m, data)
     add_storage(m, data)
+    add_lines(m, data)
     for _, block in [*EXTRA_BLOCKS, *options.extra_blocks]:
         block(m, data)
     add_energy_balance(m, data)

@@ -1,9 +1,11 @@
 r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 10, 11, 12, 14).
 
-(10) E = Σ_{s,t} ω_t · ef[s] · G[s,t]  [t CO2]                           `emissions_t`
+(10) E_s = Σ_t ω_t · ef[s] · G[s,t] + registered emission terms [t CO2]  `emissions_site_t`
+     E = Σ_s E_s                                                           `emissions_t`
      E ≤ Ecap (if set)                                                    `carbon_cap_limit`
 (11) Green share (if set), overall:
-     Σ_{s,t} ω_t Σ_v VREu + Σ_s GEC[s] ≥ share · Σ_{s,t} ω_t P[s,t]        `green_share_limit`
+     green[s] = Σ_t ω_t Σ_v VREu + registered green terms [MWh]          `green_mwh`
+     Σ_s green[s] + Σ_s GEC[s] ≥ share · Σ_{s,t} ω_t P[s,t]                `green_share_limit`
      or per site (scope = site)                                           `green_share_site[s]`
      GEC[s] ≥ 0 [MWh] exists only when a certificate price is given.
 (12) Utilisation (if set): Σ_t ω_t Σ_k L[s,k,t] ≥ minUtil · 8760 · Σ_k Cap_IT[s,k]
@@ -20,15 +22,20 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_cost, add_limit
+from models.registry import Limit, add_cost, add_limit, registry
 
 HOURS_PER_YEAR = 8760.0
 
 
 def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.emission_factor = pyo.Param(m.S, mutable=True, initialize=data.param("emission_factor"))
+    moved_t = registry(m).emissions  # e.g. the grey energy a power line carries
     m.emissions_site_t = pyo.Expression(
-        m.S, rule=lambda m, s: m.emission_factor[s] * sum(m.weight[t] * m.G[s, t] for t in m.T)
+        m.S,
+        rule=lambda m, s: (
+            m.emission_factor[s] * sum(m.weight[t] * m.G[s, t] for t in m.T)
+            + sum(e.expr(m, s) for e in moved_t)
+        ),
     )
     m.emissions_t = pyo.Expression(expr=sum(m.emissions_site_t[s] for s in m.S))
     m.carbon_price_myuan_per_t = pyo.Param(
@@ -65,9 +72,13 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
         initialize=data.param("gec_price_myuan_per_mwh"), mutable=True
     )
     add_cost(m, "certificates", 70, site=lambda m, s: m.gec_price_myuan_per_mwh * m.GEC[s])
+    moved_mwh = registry(m).green  # e.g. the green energy a power line delivers
     m.green_mwh = pyo.Expression(
         m.S,
-        rule=lambda m, s: sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T),
+        rule=lambda m, s: (
+            sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T)
+            + sum(g.expr(m, s) for g in moved_mwh)
+        ),
     )
     share = data.param("green_share_min")
     if share is not None:

@@ -14,6 +14,10 @@ A block never edits another block's constraint. Instead it registers, on `m.regi
   names, the unit of its dual in planner terms and the factor from model units, a
   plain-language meaning of the shadow price, how to relax it (elastic scale), and whether
   it is site-local or plan-wide. Results, diagnose, redispatch and the report loop over them.
+- **site terms of green energy and emissions** (`SiteTerm`): what a block moves into (+) or
+  out of (−) a site's green energy [MWh/yr] and emissions [t CO2/yr] beside its own
+  renewables and grid draw (a power line carries its sending node's mix). `add_policy` adds
+  them to `m.green_mwh[s]` and `m.emissions_site_t[s]`.
 - **couplings** (`Coupling`): constraints whose rows join the variables of several sites
   (none today; a power line would be one). Sites joined by a coupling are one connected
   component (`connected_sites`) and are dispatched together.
@@ -103,6 +107,15 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class SiteTerm:
+    """A per-site amount `expr(m, s)` added to a site's green energy [MWh/yr] or emissions
+    [t CO2/yr] (signed: what flows in is +, what flows out is −)."""
+
+    name: str
+    expr: Callable[[pyo.ConcreteModel, str], Any]
+
+
+@dataclass(frozen=True)
 class Coupling:
     """A constraint joining sites: `sites(m)` lists the groups of sites each row couples."""
 
@@ -118,6 +131,8 @@ class Registry:
     costs: list[CostTerm] = field(default_factory=list)
     limits: dict[str, Limit] = field(default_factory=dict)
     couplings: list[Coupling] = field(default_factory=list)
+    green: list[SiteTerm] = field(default_factory=list)
+    emissions: list[SiteTerm] = field(default_factory=list)
 
     def cost_terms(self) -> list[CostTerm]:
         """Cost terms in costs.csv order (rank, then registration)."""
@@ -185,6 +200,20 @@ def add_limit(m: pyo.ConcreteModel, limit: Limit) -> None:
     if limit.name in reg.limits:
         raise ValueError(f"limit {limit.name} registered twice")
     reg.limits[limit.name] = limit
+
+
+def add_green_term(
+    m: pyo.ConcreteModel, name: str, expr: Callable[[pyo.ConcreteModel, str], Any]
+) -> None:
+    """Register green energy [MWh/yr] moved into (+) or out of (−) each site."""
+    registry(m).green.append(SiteTerm(name, expr))
+
+
+def add_emission_term(
+    m: pyo.ConcreteModel, name: str, expr: Callable[[pyo.ConcreteModel, str], Any]
+) -> None:
+    """Register emissions [t CO2/yr] moved into (+) or out of (−) each site's account."""
+    registry(m).emissions.append(SiteTerm(name, expr))
 
 
 def add_coupling(m: pyo.ConcreteModel, coupling: Coupling) -> None:

@@ -317,3 +317,74 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         case=case,
         time=time,
     )
+
+
+# --- power lines (sheet Lines, block models/lines.py) ----------------------------------------
+
+
+def line_table(case: Case) -> pd.DataFrame:
+    """The case's Lines rows whose two ends are sites of the case (a re-dispatch component
+    keeps its own lines), with the derived route length [km] and whole-line loss share [-]:
+    length = Lines · length, or great-circle distance of the two sites × route_factor;
+    loss = Lines · loss, or loss_per_1000km × length / 1000 (at most 1)."""
+    from planner.network import great_circle_km
+
+    frame = case.extra.get("Lines")
+    columns = ["line", "from_site", "to_site", "length_km", "loss"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=columns)
+    sites = case.sites
+    inside = frame["from_site"].isin(sites.index) & frame["to_site"].isin(sites.index)
+    lines = frame[inside].copy()
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
+    a, b = sites.loc[lines["from_site"]], sites.loc[lines["to_site"]]
+    crow = great_circle_km(
+        a["lat"].to_numpy(float),
+        a["lon"].to_numpy(float),
+        b["lat"].to_numpy(float),
+        b["lon"].to_numpy(float),
+    )
+    given = pd.to_numeric(lines["length_km"], errors="coerce")
+    factor = pd.to_numeric(lines["route_factor"], errors="coerce").fillna(1.2).to_numpy(float)
+    lines["length_km"] = given.where(given.notna(), crow * factor).to_numpy(float)
+    per_km = pd.to_numeric(lines["loss_per_1000km"], errors="coerce").fillna(0.03)
+    whole = pd.to_numeric(lines["loss_share"], errors="coerce")
+    lines["loss"] = whole.where(whole.notna(), per_km * lines["length_km"] / 1000.0).clip(0, 1)
+    return lines.reset_index(drop=True)
+
+
+def derive_lines(case: Case, time: TimeSlices) -> dict:
+    """The Params of models/lines.py (model units), one value per line id:
+    lines = ((line, from, to), ...) (structural); line_existing_mw, line_max_new_mw [MW];
+    line_tariff_myuan_per_mwh = tariff [yuan/kWh] × 1e-3; line_capital_rate [M yuan/(MW·yr)]
+    = annuity(rate, line_life_yr) × capex × length; line_om_rate = line_om_share × capex ×
+    length;
+    line_loss [-]."""
+    lines = line_table(case)
+    if lines.empty:
+        return {"lines": ()}
+    rate = float(case.settings["discount_rate"])
+
+    def per_line(values) -> dict:
+        return {str(k): float(v) for k, v in zip(lines["line"], values, strict=True)}
+
+    def number(column: str, default: float) -> np.ndarray:
+        return pd.to_numeric(lines[column], errors="coerce").fillna(default).to_numpy(float)
+
+    capex = number("capex_myuan_per_mw_km", 0.0) * lines["length_km"].to_numpy(float)
+    life = number("line_life_yr", 40.0)
+    return {
+        "lines": tuple((str(r.line), str(r.from_site), str(r.to_site)) for r in lines.itertuples()),
+        "line_existing_mw": per_line(number("existing_mw", 0.0)),
+        "line_max_new_mw": per_line(number("max_new_mw", 0.0)),
+        "line_tariff_myuan_per_mwh": per_line(number("tariff_yuan_per_kwh", 0.0) * 1e-3),
+        "line_capital_rate": per_line(
+            [annuity_factor(rate, n) * c for n, c in zip(life, capex, strict=True)]
+        ),
+        "line_om_rate": per_line(number("line_om_share", 0.01) * capex),
+        "line_loss": per_line(lines["loss"].to_numpy(float)),
+    }
+
+
+register_deriver("lines", derive_lines)

@@ -138,6 +138,7 @@ class SiteTask:
     case: Case
     capacities: dict
     prices: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # {line: new capacity MW} of the plan
 
     @property
     def site(self) -> str:
@@ -235,8 +236,11 @@ def site_tasks(case: Case, results: Results) -> list[SiteTask]:
                 "Cap_E": max(0.0, float(row["battery_mwh"])),
                 "Cap_P": max(0.0, float(row["battery_mw"])),
             }
+        lines = results.extra.get("line_new_mw", {})
         tasks.append(
-            SiteTask(tuple(group), site_case(case, results, tuple(group)), capacities, prices)
+            SiteTask(
+                tuple(group), site_case(case, results, tuple(group)), capacities, prices, lines
+            )
         )
     return tasks
 
@@ -253,6 +257,8 @@ def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
             m.Cap_VRE[site, v].fix(caps["Cap_VRE"].get(v, 0.0))
         m.Cap_E[site].fix(caps["Cap_E"])
         m.Cap_P[site].fix(caps["Cap_P"])
+    for line in getattr(m, "LN", ()):  # new power-line capacity is part of the plan
+        m.Cap_L[line].fix(max(0.0, float(task.lines.get(line, 0.0))))
     shadow = 0.0
     for limit in registry(m).active_limits(m):
         if limit.scope != "plan" or not limit.dispatch or limit.bound is not None:

@@ -29,7 +29,7 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch")
+RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch", "lines")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -701,6 +701,8 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
     if not costs.empty:
         add("fig-costs", charts.cost_breakdown(costs))
     add("fig-map", _map_figure(run))
+    power_lines = lines_section(run)
+    add("fig-lines", power_lines.pop("figure"))
     if not sites.empty:
         locations = site_locations(run)
         max_it = locations.get("max_it_mw")
@@ -741,6 +743,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "flows": flows_table(routing),
         "unserved": html_table(unserved) if not unserved.empty else None,
         "full_year": full_year_section(run),
+        "power_lines": power_lines,
         "assumptions": assumptions,
         "input_warnings": s.get("input_warnings") or [],
         "solved": s.get("objective_myuan") is not None,
@@ -760,6 +763,25 @@ def _mip_line(run: RunFolder) -> str | None:
 
     m = run.manifest or {}
     return mip_text(m.get("solver", {})) if m.get("options", {}).get("mip") else None
+
+
+def lines_section(run: RunFolder) -> dict:
+    """Power lines (planner.report_lines): the map figure, lines.csv as a table and the "Move
+    bits or move watts" comparison per demand region; empty without a Lines sheet."""
+    from planner import report_lines
+
+    lines = run.table("lines")
+    if lines.empty:
+        return {"figure": None, "table": None, "compare": None}
+    site_xy = site_locations(run).dropna(subset=["lat", "lon"])
+    compare = report_lines.bits_or_watts(
+        run.table("sites"), lines, run.table("routing"), site_xy, region_locations(run)
+    )
+    return {
+        "figure": report_lines.power_line_map(lines, site_xy),
+        "table": html_table(lines),
+        "compare": html_table(compare) if not compare.empty else None,
+    }
 
 
 def render_report(run: RunFolder, site: str | None = None) -> str:

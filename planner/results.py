@@ -32,15 +32,20 @@ class Results:
     costs: pd.DataFrame
     duals: pd.DataFrame
     extra: dict = field(default_factory=dict)
+    lines: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {
+        """The output tables by file name; `lines` only when the case has power lines."""
+        tables = {
             "sites": self.sites,
             "routing": self.routing,
             "hourly": self.hourly,
             "costs": self.costs,
             "duals": self.duals,
         }
+        if len(self.lines):
+            tables["lines"] = self.lines
+        return tables
 
 
 def _values(var, names: list[str]) -> pd.Series:
@@ -97,6 +102,7 @@ def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         "curtailed_mw": curtailed,
         "pue": pue_hour,
         "ambient_c": data.temperature.to_numpy(),
+        **line_flows_by_site(m, data),
     }
     steps = data.steps
     n_t, n_s = len(steps), len(data.sites)
@@ -161,21 +167,45 @@ def site_table(
     for v in data.renewables:
         frame[f"{v}_energy_mwh"] = energy[f"{v}_mw"]
     frame["curtailed_mwh"] = energy["curtailed_mw"]
-    frame["emissions_t"] = frame["grid_energy_mwh"] * sites["emission_factor_t_per_mwh"].reindex(
-        data.sites
-    )
+    # emissions and green energy as the model counts them: a power line moves its sending
+    # node's grid emissions and renewable energy to the receiving site (models/lines.py)
+    frame["emissions_t"] = [float(pyo.value(m.emissions_site_t[s])) for s in data.sites]
     frame["water_m3"] = [float(pyo.value(m.water_m3[s])) for s in data.sites]
     frame["water_cap_m3"] = sites["water_cap_m3"].reindex(data.sites)
     gec = _values(m.GEC, ["site"]).reindex(data.sites)
     frame["certificates_mwh"] = gec
     facility_energy = frame["facility_energy_mwh"].where(frame["facility_energy_mwh"] > EPS)
-    green = sum(frame[f"{v}_energy_mwh"] for v in data.renewables)
-    frame["green_share"] = green / facility_energy
+    green_mwh = np.array([float(pyo.value(m.green_mwh[s])) for s in data.sites])
+    green_mwh[np.abs(green_mwh) < EPS] = 0.0  # a supply node's sent-out green reads 0, not -0
+    frame["green_mwh"] = green_mwh
+    frame["green_share"] = frame["green_mwh"] / facility_energy
+    if "line_import_mw" in hourly.columns:
+        moved = hourly.assign(
+            imp=hourly["line_import_mw"] * hourly["weight_h"],
+            exp=hourly["line_export_mw"] * hourly["weight_h"],
+        )
+        moved = moved.groupby("site", sort=False)[["imp", "exp"]].sum().reindex(data.sites)
+        frame["line_import_mwh"] = moved["imp"]
+        frame["line_export_mwh"] = moved["exp"]
     frame["utilisation"] = frame["it_energy_mwh"] / (
         HOURS_PER_YEAR * frame["it_capacity_mw"].where(frame["it_capacity_mw"] > EPS)
     )
     frame["cost_myuan"] = site_costs(m).sum(axis=0).reindex(data.sites)
     return frame.reset_index()
+
+
+def marginal_energy_prices(m: pyo.ConcreteModel, outcome: SolveOutcome) -> dict[str, float]:
+    """Marginal cost of one more MW of flat load at each site's bus [yuan/MWh], from the duals
+    of `m.energy_balance[s,t]` (each already weighted by the step's hours): Σ_t dual × 1e6 /
+    8760. Empty without duals (MILP, or duals not asked for). The balance is written supply =
+    draws, so a dual is the cost of one more MW drawn (≥ 0)."""
+    if not outcome.duals:
+        return {}
+    prices = {}
+    for s in m.S:
+        total = sum(float(outcome.duals.get(m.energy_balance[s, t], 0.0)) for t in m.T)
+        prices[s] = abs(total) * 1e6 / HOURS_PER_YEAR
+    return prices
 
 
 def site_costs(m: pyo.ConcreteModel) -> pd.DataFrame:
@@ -262,12 +292,15 @@ def collect(
     sites = site_table(m, data, hourly, routing)
     costs = _cost_terms(m)
     duals = duals_table(m, outcome)
+    prices = marginal_energy_prices(m, outcome)
+    if prices:
+        sites["marginal_energy_yuan_per_mwh"] = sites["site"].map(prices)
     unserved = _values(m.u, ["region", "workload_class"])
     total_it = float(sites["it_energy_mwh"].sum())
     served = float(routing["served_mw"].sum())
     west = float(routing.loc[routing["zone"] == "west", "served_mw"].sum())
     facility = float(sites["facility_energy_mwh"].sum())
-    green = float(sum(sites[f"{v}_energy_mwh"].sum() for v in data.renewables))
+    green = float(sites["green_mwh"].sum())
     summary = {
         "case": data.case.name,
         "scenario": data.case.scenario,
@@ -306,4 +339,80 @@ def collect(
         ],
         "renewables": list(data.renewables),
     }
-    return Results(summary, sites, routing, hourly, costs, duals, extra)
+    lines = line_table(m, data)
+    if len(lines):
+        extra["line_new_mw"] = dict(zip(lines["line"], lines["new_mw"], strict=True))
+    return Results(summary, sites, routing, hourly, costs, duals, extra, lines)
+
+
+def line_flows_by_site(m: pyo.ConcreteModel, data: ModelData) -> dict[str, np.ndarray]:
+    """Hourly line power at each site (T × S arrays) when the case has lines:
+    line_import_mw (delivered, after losses), line_export_mw (sent) and
+    line_green_import_mw (the green part delivered) [MW]; {} without lines."""
+    ends = getattr(m, "line_ends", {})
+    if not ends:
+        return {}
+    n_t, col = len(data.steps), {s: i for i, s in enumerate(data.sites)}
+    out = {k: np.zeros((n_t, len(data.sites))) for k in ("import", "export", "green")}
+    for ln, (start, end) in ends.items():
+        keep = 1.0 - float(pyo.value(m.line_loss[ln]))
+        flow = np.array([pyo.value(m.FE[ln, t]) + pyo.value(m.FN[ln, t]) for t in m.T])
+        green = np.array([pyo.value(m.FG[ln, t]) for t in m.T])
+        out["export"][:, col[start]] += flow
+        out["import"][:, col[end]] += keep * flow
+        out["green"][:, col[end]] += keep * green
+    return {
+        "line_import_mw": out["import"],
+        "line_export_mw": out["export"],
+        "line_green_import_mw": out["green"],
+    }
+
+
+def line_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """One row per power line (lines.csv): capacities [MW], energies [MWh/yr], utilisation,
+    losses, cost [M yuan/yr] and the green share and emissions it carries."""
+    ends = getattr(m, "line_ends", {})
+    if not ends:
+        return pd.DataFrame()
+    weight = data.weight_h
+    rows = []
+    for ln, (start, end) in ends.items():
+        fe = np.array([pyo.value(m.FE[ln, t]) for t in m.T])
+        fn = np.array([pyo.value(m.FN[ln, t]) for t in m.T])
+        fg = np.array([pyo.value(m.FG[ln, t]) for t in m.T])
+        loss = float(pyo.value(m.line_loss[ln]))
+        new = max(0.0, float(pyo.value(m.Cap_L[ln])))
+        new = 0.0 if new < SNAP else new  # solver noise such as -1e-12 MW reads as 0
+        existing = float(pyo.value(m.line_existing_mw[ln]))
+        sent = float(weight @ (fe + fn))
+        green = float(weight @ fg)
+        tariff = float(pyo.value(m.line_tariff_myuan_per_mwh[ln])) * float(weight @ fe)
+        capital = float(pyo.value(m.line_capital_rate[ln])) * new
+        om = float(pyo.value(m.line_om_rate[ln])) * new
+        capacity = existing + new
+        ef = float(pyo.value(m.emission_factor[start]))
+        rows.append(
+            {
+                "line": ln,
+                "from_site": start,
+                "to_site": end,
+                "existing_mw": existing,
+                "existing_peak_mw": float(np.max(fe)) if len(fe) else 0.0,
+                "new_mw": new,
+                "capacity_mw": capacity,
+                "sent_mwh": sent,
+                "delivered_mwh": (1 - loss) * sent,
+                "losses_mwh": loss * sent,
+                "loss_share": loss,
+                "utilisation": sent / (HOURS_PER_YEAR * capacity) if capacity > EPS else None,
+                "peak_flow_mw": float(np.max(fe + fn)) if len(fe) else 0.0,
+                "tariff_cost_myuan": tariff,
+                "capital_cost_myuan": capital,
+                "om_cost_myuan": om,
+                "cost_myuan": tariff + capital + om,
+                "green_mwh": green,
+                "green_share": green / sent if sent > EPS else None,
+                "emissions_t": ef * (sent - green),
+            }
+        )
+    return pd.DataFrame(rows)

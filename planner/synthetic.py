@@ -203,6 +203,7 @@ def case_tables(
     policy: Mapping[str, object] | None = None,
     links: Sequence[Mapping[str, object]] | None = None,
     vouchers: Sequence[Mapping[str, object]] | None = None,
+    lines: Sequence[Mapping[str, object]] | None = None,
     temperature: ProfileSpec = 15.0,
     pv: ProfileSpec | None = None,
     wind: ProfileSpec = 0.25,
@@ -220,6 +221,7 @@ def case_tables(
     (or id) and any of `CLASS_DEFAULTS` (ms, Gbps/MW). demand: {(region, class): MW}.
     technologies: {technology: overrides of capex [M yuan/unit], fixed_om [share/yr],
     life [yr], available [bool], kind}; a name not in `DEFAULT_TECHNOLOGIES` adds a row.
+    lines: rows of the optional Lines sheet (power lines from supply nodes; labels or names).
     cooling: {technology: [(ambient degC, PUE, WUE L/kWh), ...]} replacing that curve.
     settings / policy: {key: value} overrides of the Settings / Policy sheets (units of
     the schema); small cases default to time = typical:2.
@@ -272,6 +274,8 @@ def case_tables(
         "Links": table("Links", links or []),
         "Vouchers": table("Vouchers", vouchers or []),
     }
+    if lines:
+        raw["Lines"] = table("Lines", lines)
 
     site_ids = [str(r["site"]) for r in site_rows]
     shapes = sorted({str(r["shape"]) for r in class_rows if r.get("shape") not in (None, "flat")})

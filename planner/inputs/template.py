@@ -53,7 +53,12 @@ def example_tables() -> dict[str, pd.DataFrame]:
             frame = pd.DataFrame(rows, columns=[c.header for c in sheet.columns], dtype=object)
         else:
             row = [_cell(c.example) for c in sheet.columns]
-            frame = pd.DataFrame([row], columns=[c.header for c in sheet.columns], dtype=object)
+            # an optional sheet without an example id (Lines: a line needs a supply node the
+            # template's Sites lacks) is written with its headers only
+            keep = sheet.required or sheet.column(sheet.key[0]).example is not None
+            frame = pd.DataFrame(
+                [row] if keep else [], columns=[c.header for c in sheet.columns], dtype=object
+            )
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         tables[sheet.name] = frame
     return tables

@@ -833,6 +833,44 @@ def _check_consistency(out: Checked) -> None:
             column = out.header("Demand", "demand_mw")
             message = "all demand is zero: expected demand > 0 in at least one row"
             out.error("Demand", None, column, message)
+    if "Lines" in out.tables and _readable(out, "Lines", "Sites"):
+        _check_lines(out)
+
+
+def _check_lines(out: Checked) -> None:
+    """A line joins two different sites; it leaves a supply node (max_it 0), whose whole
+    hourly supply it carries (formulation §lines), and lands at a site that sends no line."""
+    lines = out.tables["Lines"]
+    max_it = out.tables["Sites"].set_index("site")["max_it_mw"]
+    senders = set(lines["from_site"])
+    for row_number, row in lines.iterrows():
+        start, end = row["from_site"], row["to_site"]
+        if start == end:
+            out.error(
+                "Lines",
+                int(row_number),
+                out.header("Lines", "to_site"),
+                f"line starts and ends at '{end}': expected two different sites",
+                end,
+            )
+            continue
+        if start in max_it.index and float(max_it[start]) > 0:
+            out.error(
+                "Lines",
+                int(row_number),
+                out.header("Lines", "from_site"),
+                f"line leaves '{start}', which can build IT (max_it > 0): a line leaves a "
+                "supply node (max_it 0), so that it carries the node's whole mix",
+                start,
+            )
+        if end in senders:
+            out.error(
+                "Lines",
+                int(row_number),
+                out.header("Lines", "to_site"),
+                f"line lands at '{end}', which sends a line itself: lines do not chain",
+                end,
+            )
 
 
 def _check_pue_caps(out: Checked, sites, tech, cooling) -> None:

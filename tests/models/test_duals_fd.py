@@ -74,7 +74,37 @@ def _overall_green():
     return synthetic.small_case(name="overall_green", **kwargs)
 
 
-CASES = {"policies": _policies, "site_policies": _site_policies, "overall_green": _overall_green}
+def _power_line():
+    """A supply node (max_it 0, grid at 0.25 yuan/kWh) sends power to east (0.6 yuan/kWh):
+    the existing capacity open to data centres (30 MW) and the buildable new capacity (20 MW)
+    both bind, so both line limits have shadow prices."""
+    return synthetic.small_case(
+        name="power_line",
+        sites=[
+            {"site": "east", "grid_price": 0.6},
+            {"site": "base", "max_it": 0.0, "grid_price": 0.25, "lat": 36.0, "lon": 100.0},
+        ],
+        lines=[
+            {
+                "line": "l1",
+                "from": "base",
+                "to": "east",
+                "existing": 30.0,
+                "tariff": 0.02,
+                "max_new": 20.0,
+                "capex": 0.002,
+                "length": 1500.0,
+            }
+        ],
+    )
+
+
+CASES = {
+    "policies": _policies,
+    "site_policies": _site_policies,
+    "overall_green": _overall_green,
+    "power_line": _power_line,
+}
 
 
 def _objective(data, name: str, key, delta: float) -> float:

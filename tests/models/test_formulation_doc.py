@@ -88,10 +88,24 @@ def models() -> dict[str, pyo.ConcreteModel]:
         "all_policies_milp": (ALL_POLICIES, True),
         "green_share_per_site": ({**ALL_POLICIES, "green_share_scope": "site"}, False),
     }
-    return {
+    out = {
         name: build(prepare(_tiny_case(policy), TIME), BuildOptions(mip=mip))
         for name, (policy, mip) in variants.items()
     }
+    out["power_line"] = build(prepare(_line_case(), TIME))
+    return out
+
+
+def _line_case():
+    """A supply node (no IT) with PV sending power to a data-centre site over a line."""
+    return small_case(
+        name="formulation_doc_lines",
+        sites=[
+            {"site": "dc"},
+            {"site": "base", "max_it": 0.0, "pv_max": 100.0, "lat": 36.0, "lon": 100.0},
+        ],
+        lines=[{"line": "l1", "from": "base", "to": "dc", "max_new": 100.0, "capex": 0.002}],
+    )
 
 
 @pytest.fixture(scope="module")
