@@ -48,7 +48,9 @@ def test_template_has_every_sheet_headers_examples_and_a_readme(tmp_path):
             assert frame["key"].tolist() == [k.name for k in sheet.keys]
             continue
         assert list(frame.columns) == [c.header for c in sheet.columns], sheet.name
-        assert len(frame) == (4 if sheet.name == "Profiles" else 1), sheet.name
+        assert len(frame) == {"Profiles": 4, "Potentials": 0}.get(sheet.name, 1), sheet.name
+        if frame.empty:
+            continue
         example = frame.iloc[0]
         for column in sheet.columns:
             if column.example not in (None, ""):
