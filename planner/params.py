@@ -304,6 +304,7 @@ REUSABLE: dict[str, frozenset[str]] = {
         }
     ),
     "Technologies": frozenset({"capex_myuan_per_unit", "fixed_om_share", "life_yr"}),
+    "Potentials": frozenset({"max_mw"}),  # the bound of Cap_VRE, like Sites pv_max_mw
     "Links": frozenset({"capacity_gbps", "cost_myuan_per_gbps_yr"}),
     "Vouchers": frozenset({"budget_myuan_per_yr", "rate_share", "compute_price_yuan_per_mwh"}),
     "Demand": frozenset({"demand_mw"}),  # only in full-year mode (see module docstring)

@@ -10,8 +10,9 @@ This is the one place where model parameters are derived from inputs; each trace
 - annuity factors r / (1 − (1 + r)^−life) times capex, fixed O&M times capex,
 - √ of the battery round-trip efficiency, yuan → M yuan (1e-6) of every price,
 - the day structure of the time steps (prev[t], cyclic within a day or over the year),
-- variable renewables as one technology dimension (RENEWABLE_KINDS): capacity potential,
-  capacity factor profile and cost rates per technology.
+- variable renewables as one technology dimension (`renewable_technologies`): capacity
+  potential, capacity factor profile and cost rates per technology, all read from the
+  Technologies rows (pv, wind, and any kind-renewable row with its profile and Potentials).
 `derive(case, time, links)` computes `ModelData` from a case on given time steps; `prepare`
 also aggregates time. A sweep or scenario re-uses the time steps and calls `derive` again.
 """
@@ -20,29 +21,46 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from models.data import ModelData
 from planner.inputs.case import Case
+from planner.inputs.schema import RENEWABLE_KINDS, STANDARD_RENEWABLES
+from planner.inputs.validate import renewable_profile
 from planner.network import links, routes
 from planner.timeseries import TimeSlices, select
 
 HOURS_PER_YEAR = 8760.0
 MYUAN_PER_YUAN = 1e-6
-# Variable renewable technologies: Technologies kind = profile name = Sites column prefix
-# (`<kind>_max_mw`). One row of each at most (schema); an element of VRE is the kind, so that
-# output names (pv_mw, wind_capital, ...) follow it.
-RENEWABLE_KINDS = ("pv", "wind")
+
+
+@dataclass(frozen=True)
+class Renewable:
+    """One element v of the VRE set, read from the Technologies sheet.
+
+    id: the VRE element and the name of its result columns and cost terms (`<id>_mw`,
+    `<id>_capital`): the kind for pv and wind (one row each at most), the technology id for
+    kind renewable. technology: the available Technologies row (None: pv or wind absent or
+    unavailable, kept with potential 0 so that their result columns stay). profile: the
+    name of its capacity-factor profile [MW/MW].
+    """
+
+    id: str
+    technology: str | None
+    profile: str
+
 
 __all__ = [
-    "RENEWABLE_KINDS",
     "ModelData",
+    "Renewable",
     "annuity_factor",
     "derive",
     "prepare",
     "register_deriver",
+    "renewable_technologies",
     "unregister_deriver",
 ]
 
@@ -83,6 +101,60 @@ def cost_rates(case: Case, kind: str) -> tuple[dict[str, float], dict[str, float
     }
     om = {str(k): r["fixed_om_share"] * r["capex_myuan_per_unit"] for k, r in rows.iterrows()}
     return capital, om
+
+
+def renewable_technologies(case: Case) -> list[Renewable]:
+    """The VRE set of `case`: pv and wind first (always, so their result columns stay; with
+    no potential when their row is absent or unavailable), then every available row of kind
+    renewable in sheet order."""
+    found = []
+    for kind in STANDARD_RENEWABLES:
+        row = case.technology(kind)
+        profile = kind if row is None else renewable_profile(kind, row.get("profile"))
+        found.append(Renewable(kind, None if row is None else str(row.name), profile))
+    t = case.technologies
+    for tech, row in t[(t["kind"] == "renewable") & t["available"]].iterrows():
+        profile = renewable_profile("renewable", row["profile"])
+        found.append(Renewable(str(tech), str(tech), profile))
+    return found
+
+
+def capacity_factor_profiles(case: Case) -> tuple[str, ...]:
+    """Names of the profiles that are capacity factors [MW/MW] (clipped at 1 when typical
+    days rescale them): pv, wind and the profile of every renewable Technologies row,
+    available or not (a scenario may switch one on while re-using the time steps)."""
+    t = case.technologies
+    names = dict.fromkeys(STANDARD_RENEWABLES)
+    for _, row in t[t["kind"].isin(RENEWABLE_KINDS)].iterrows():
+        names.setdefault(renewable_profile(row["kind"], row["profile"]))
+    return tuple(names)
+
+
+def _vre_potential(case: Case, vre: Renewable) -> dict[str, float]:
+    """{site: buildable MW} of one VRE element: Sites `<kind>_max_mw` for pv and wind,
+    sheet Potentials for kind renewable (a site not listed: 0); 0 without an available row."""
+    sites = [str(x) for x in case.sites.index]
+    if vre.technology is None:
+        return dict.fromkeys(sites, 0.0)
+    if vre.id in STANDARD_RENEWABLES:
+        return {x: float(case.sites.at[x, f"{vre.id}_max_mw"]) for x in sites}
+    p = case.potentials
+    rows = p[p["technology"] == vre.technology]
+    listed = {str(x): float(v) for x, v in zip(rows["site"], rows["max_mw"], strict=True)}
+    return {x: listed.get(x, 0.0) for x in sites}
+
+
+def _vre_rates(case: Case, vre: Renewable) -> tuple[float, float]:
+    """(annuity·capex, om·capex) [M yuan/(MW·yr)] of one VRE element (0 without a row)."""
+    if vre.technology is None:
+        return 0.0, 0.0
+    if vre.id in STANDARD_RENEWABLES:
+        capital, om = cost_rates(case, vre.id)
+        return _single(capital), _single(om)
+    row = case.technologies.loc[vre.technology]
+    rate = float(case.settings["discount_rate"])
+    capital = annuity_factor(rate, row["life_yr"]) * row["capex_myuan_per_unit"]
+    return float(capital), float(row["fixed_om_share"] * row["capex_myuan_per_unit"])
 
 
 def _single(rates: dict[str, float]) -> float:
@@ -126,7 +198,9 @@ def _shapes(case: Case, profiles: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def prepare(case: Case, time_option: str | None = None) -> ModelData:
     """Aggregate time and derive all model parameters for `case`."""
     option = time_option or str(case.settings["time"])
-    time = select(case.profiles, option, demand_peak_series(case))
+    time = select(
+        case.profiles, option, demand_peak_series(case), shares=capacity_factor_profiles(case)
+    )
     return derive(case, time)
 
 
@@ -173,7 +247,10 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
     tou = (1.0 - share) + share * p["price"][sites]
     pue = interpolate_curves(cooling, temperature, "pue")
     wue = interpolate_curves(cooling, temperature, "wue_l_per_kwh")
-    cf = {v: p[v][sites] for v in RENEWABLE_KINDS}
+    vre = renewable_technologies(case)
+    # a profile of a kind-renewable technology has columns only where it has potential
+    cf = {r.id: p[r.profile].reindex(columns=sites, fill_value=0.0) for r in vre}
+    vre_max = {r.id: _vre_potential(case, r) for r in vre}
     demand = case.demand[case.demand["demand_mw"] > 0]
     route_keys = list(
         zip(route_table["region"], route_table["workload_class"], route_table["site"], strict=True)
@@ -193,7 +270,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
     }
     eta = math.sqrt(float(s["battery_round_trip_efficiency"]))
     facility_capital, facility_om = cost_rates(case, "facility")
-    vre_rates = {v: cost_rates(case, v) for v in RENEWABLE_KINDS}
+    vre_rates = {r.id: _vre_rates(case, r) for r in vre}
     battery = {k: cost_rates(case, k) for k in ("battery_energy", "battery_power")}
     v = case.vouchers
     voucher_routes = {}
@@ -223,20 +300,13 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         },
         "allow_unserved": bool(s["allow_unserved"]),
         # supply
-        "vre_max_mw": {
-            (site, k): float(sites_frame.at[site, f"{k}_max_mw"])
-            * float(case.technology(k) is not None)
-            for site in sites
-            for k in RENEWABLE_KINDS
-        },
+        "vre_max_mw": {(site, r.id): vre_max[r.id][str(site)] for site in sites for r in vre},
         "grid_max_mw": _column(sites_frame, "grid_max_mw"),
         "cf": {
-            (site, k, int(t)): float(x)
-            for k in RENEWABLE_KINDS
-            for (t, site), x in cf[k].stack().items()
+            (site, r.id, int(t)): float(x) for r in vre for (t, site), x in cf[r.id].stack().items()
         },
-        "vre_capital_rate": {k: _single(vre_rates[k][0]) for k in RENEWABLE_KINDS},
-        "vre_om_rate": {k: _single(vre_rates[k][1]) for k in RENEWABLE_KINDS},
+        "vre_capital_rate": {r.id: vre_rates[r.id][0] for r in vre},
+        "vre_om_rate": {r.id: vre_rates[r.id][1] for r in vre},
         # grid price [M yuan/MWh]: tariff [yuan/kWh] · 1000 kWh/MWh · 1e-6 M yuan/yuan
         "grid_price_myuan_per_mwh": _column(sites_frame, "grid_price_yuan_per_kwh", 1e-3),
         "tou_factor": _site_time(tou),
@@ -299,7 +369,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         classes=[str(w) for w in case.classes.index],
         cooling=list(case.cooling_techs),
         shiftable=[str(w) for w in case.classes.index[case.classes["flexibility"] == "shiftable"]],
-        renewables=list(RENEWABLE_KINDS),
+        renewables=[r.id for r in vre],
         vouchers=[str(x) for x in v.index],
         weight_h=steps["weight_h"].to_numpy(dtype=float),
         day=day,

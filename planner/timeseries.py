@@ -7,13 +7,15 @@ representative day's weight is the number of days it stands for (Σ weights · 2
 Representative series are then rescaled so each column's weighted annual mean equals the full
 year's (PV, wind, price and demand multiplicatively, temperature additively): picking days
 alone can lose a third of the wind. PV and wind stay ≤ 1: what the cap removes is spread over
-the steps below it, so their means are kept too.
+the steps below it, so their means are kept too; so does every other capacity-factor profile
+a renewable technology follows (the `shares` the caller names).
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +25,7 @@ HOURS_PER_DAY = 24
 DAYS_PER_YEAR = 365
 HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR
 TSAM_SEED = 20301  # tsam's hierarchical clustering is deterministic; recorded for manifests
+SHARE_PROFILES = ("pv", "wind")  # capacity factors [MW/MW] unless the caller names more
 _OPTION = re.compile(r"^(full|typical:(\d+))$")
 
 
@@ -81,9 +84,13 @@ def _stack(profiles: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def typical_days(
-    profiles: dict[str, pd.DataFrame], n_days: int, peak_series: pd.Series | None = None
+    profiles: dict[str, pd.DataFrame],
+    n_days: int,
+    peak_series: pd.Series | None = None,
+    shares: Collection[str] = SHARE_PROFILES,
 ) -> TimeSlices:
-    """N tsam typical days plus the peak day of `peak_series` (e.g. total demand MW)."""
+    """N tsam typical days plus the peak day of `peak_series` (e.g. total demand MW).
+    `shares`: the profiles that are capacity factors [MW/MW], kept ≤ 1 when rescaled."""
     import tsam
 
     data = _stack(profiles)
@@ -119,7 +126,7 @@ def typical_days(
         cols = [f"{name}|{c}" for c in frame.columns]
         part = values[cols].copy()
         part.columns = list(frame.columns)
-        out[name] = _rescale(name, part, frame, steps["weight_h"].to_numpy())
+        out[name] = _rescale(name, part, frame, steps["weight_h"].to_numpy(), name in shares)
     return TimeSlices(f"typical:{n_days}", steps, out, assignment)
 
 
@@ -143,8 +150,16 @@ def _aggregate(tsam, data: pd.DataFrame, n_days: int, extremes):
     )
 
 
-def _rescale(name: str, part: pd.DataFrame, full: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
-    """Match each column's weighted mean to the full year's (temperature by shifting)."""
+def _rescale(
+    name: str,
+    part: pd.DataFrame,
+    full: pd.DataFrame,
+    weight: np.ndarray,
+    share: bool | None = None,
+) -> pd.DataFrame:
+    """Match each column's weighted mean to the full year's (temperature by shifting);
+    a capacity factor (`share`; default: pv and wind) stays ≤ 1 with its mean kept."""
+    share = name in SHARE_PROFILES if share is None else share
     target = full.mean().to_numpy()
     mean = (part.to_numpy() * weight[:, None]).sum(axis=0) / weight.sum()
     if name == "temperature":
@@ -152,7 +167,7 @@ def _rescale(name: str, part: pd.DataFrame, full: pd.DataFrame, weight: np.ndarr
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(mean > 0, target / mean, 1.0)
     scaled = part * factor
-    if name in ("pv", "wind"):
+    if share:
         scaled = _clip_keeping_mean(scaled, target, weight)
     return scaled
 
@@ -184,10 +199,14 @@ def _clip_keeping_mean(
 
 
 def select(
-    profiles: dict[str, pd.DataFrame], option: str, peak_series: pd.Series | None = None
+    profiles: dict[str, pd.DataFrame],
+    option: str,
+    peak_series: pd.Series | None = None,
+    shares: Collection[str] = SHARE_PROFILES,
 ) -> TimeSlices:
-    """TimeSlices for a `--time` option ('full' or 'typical:N')."""
+    """TimeSlices for a `--time` option ('full' or 'typical:N'); `shares` as in
+    `typical_days`."""
     n = parse_time_option(option)
     if n is None:
         return full_year(profiles)
-    return typical_days(profiles, n, peak_series)
+    return typical_days(profiles, n, peak_series, shares)

@@ -46,6 +46,10 @@ class Case:
     raw: RawTables = field(repr=False, default_factory=dict)
     warnings: tuple[InputError, ...] = ()
     extra: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
+    # Potentials sheet: site, technology, max_mw [MW] of the kind-renewable technologies
+    potentials: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["site", "technology", "max_mw"])
+    )
 
     @property
     def cooling_techs(self) -> list[str]:
@@ -85,6 +89,7 @@ _CORE_TABLES = frozenset(
         "Sources",
         "Scenarios",
         "Profiles",
+        "Potentials",
     }
 )
 
@@ -131,6 +136,7 @@ def build_case(
         scenarios=t.get("Scenarios", pd.DataFrame()).reset_index(drop=True),
         raw=applied,
         extra={name: frame for name, frame in t.items() if name not in _CORE_TABLES},
+        potentials=t["Potentials"].reset_index(drop=True),
     )
     extra = rtt_warnings(case)
     problems = problems + extra

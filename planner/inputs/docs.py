@@ -62,14 +62,22 @@ Besides the type, range and allowed values of every cell, `dcplan validate` chec
 - every required sheet and column is present, and required sheets have at least one row;
 - ids are unique; Cooling curves have distinct ambient points per technology;
 - every reference names an existing id (Demand → Regions and Classes, Cooling → facility rows
-  of Technologies, Links → Regions and Sites, Vouchers → Regions and Sites);
+  of Technologies, Links → Regions and Sites, Vouchers → Regions and Sites, Potentials →
+  Sites and renewable rows of Technologies);
 - every facility technology has a Cooling curve; at most one row of kind pv, wind,
   battery_energy, battery_power; at least one facility row (warning if none is available,
   or if only one of the two battery rows is);
-- a site that can build IT (max_it > 0) has a grid connection or PV or wind potential;
-  a warning when its pue_cap is below every available cooling curve;
-- the profile files exist, have the hours, a column per site (or per shape) and values in
-  range; a warning when a demand shape does not have mean 1;
+- every renewable technology (kind pv, wind or renewable) follows a capacity-factor profile
+  listed in Profiles (kind renewable must name one; temperature, price and demand are not
+  capacity factors); other kinds leave profile blank; a kind-renewable id must not name
+  result columns that exist (pv, wind, grid, battery, ...); a warning when an available
+  kind-renewable technology has no potential in Potentials;
+- a site that can build IT (max_it > 0) has a grid connection or PV, wind or other
+  renewable potential; a warning when its pue_cap is below every available cooling curve;
+- the profile files exist, have the hours, a column per site (or per shape; for a profile
+  only renewables follow, per site where one of them has potential) and values in range; a
+  warning when a demand shape does not have mean 1, and for a listed profile that nothing
+  uses (it is not read);
 - every scenario: each override names an existing sheet, row id and column, sets each cell
   at most once (also across scenarios combined as `a+b`), a `*factor` value scales a
   numeric, non-blank cell, and the case with the overrides applied passes all the checks
@@ -228,6 +236,11 @@ def generate() -> str:
                 plausible = f"; plausible annual mean {mean[0]:g} to {mean[1]:g}" if mean else ""
                 lines.append(f"- `{name}`: values {span}{plausible}")
             lines.append("- `demand` is needed only when a class has a shape other than `flat`.")
+            lines.append(
+                "- any other name: the capacity factor [MW/MW] of the renewable technologies "
+                "whose profile column names it, values [0, 1], a column per site where one of "
+                "them has potential (sheet Potentials); other sites take 0."
+            )
         lines.append("")
     lines += ["## Checks", "", CHECKS]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -91,6 +91,14 @@ class Sheet:
 KEYVALUE_COLUMNS = ("key", "value", "unit", "note")
 COOLING_KIND = "facility"
 PROFILE_NAMES = ("temperature", "pv", "wind", "price", "demand")
+# Technologies kinds of variable renewables. pv and wind: capacity factor profile pv / wind
+# unless the row names another, potential in Sites pv_max / wind_max, at most one row each.
+# renewable: any other generator driven by a profile (small hydro, a green power purchase),
+# its profile named in the row, its potential per site in sheet Potentials; any number of rows.
+RENEWABLE_KINDS = ("pv", "wind", "renewable")
+STANDARD_RENEWABLES = ("pv", "wind")
+# profiles that are not capacity factors: a renewable cannot name them
+NON_CF_PROFILES = ("temperature", "price", "demand")
 HOURS_PER_YEAR = 8760
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458  # in vacuum: no signal in fibre is faster
 
@@ -574,10 +582,12 @@ TECHNOLOGIES = Sheet(
             "kind",
             "kind",
             dtype="str",
-            choices=("facility", "pv", "wind", "battery_energy", "battery_power"),
+            choices=("facility", "pv", "wind", "renewable", "battery_energy", "battery_power"),
             example="facility",
             doc="facility (a cooling technology, with a curve in Cooling), pv, wind, "
-            "battery_energy or battery_power; at most one row of each kind but facility.",
+            "renewable (any other generator following an hourly profile: small hydro, a green "
+            "power purchase; potential per site in sheet Potentials), battery_energy or "
+            "battery_power; at most one row of each kind but facility and renewable.",
         ),
         Column(
             "capex_myuan_per_unit",
@@ -618,6 +628,53 @@ TECHNOLOGIES = Sheet(
             default=True,
             doc="false removes the technology from the plan.",
             example=True,
+        ),
+        Column(
+            "profile",
+            "profile",
+            dtype="str",
+            required=False,
+            default="",
+            example="",
+            doc="Renewables only: the profile (a name in sheet Profiles) giving the hourly "
+            "capacity factor per site; blank = pv or wind for those kinds; needed for kind "
+            "renewable.",
+        ),
+    ),
+)
+
+POTENTIALS = Sheet(
+    "Potentials",
+    "table",
+    "Buildable capacity of each renewable technology (kind renewable) per site; a site not "
+    "listed has none. PV and wind potentials are the Sites columns pv_max and wind_max.",
+    required=False,
+    key=("site", "technology"),
+    columns=(
+        Column(
+            "site",
+            "site",
+            dtype="str",
+            ref="Sites",
+            example="yibin",
+            doc="Site where the technology can be built.",
+        ),
+        Column(
+            "technology",
+            "technology",
+            dtype="str",
+            ref="Technologies:kind=renewable",
+            example="small_hydro",
+            doc="Technology of kind renewable.",
+        ),
+        Column(
+            "max_mw",
+            "max",
+            "MW",
+            min=0,
+            example=50,
+            doc="Buildable capacity at the site.",
+            plausible=(0, 100000),
         ),
     ),
 )
@@ -794,10 +851,11 @@ PROFILES = Sheet(
             "profile",
             "profile",
             dtype="str",
-            choices=PROFILE_NAMES,
             example="temperature",
             doc="Which profile the file holds; temperature, pv, wind and price are needed, "
-            "demand when a class has a shape other than flat.",
+            "demand when a class has a shape other than flat, and any other name a "
+            "renewable technology's profile column gives (a capacity factor in [0, 1] per "
+            "site that has potential).",
         ),
         Column(
             "file",
@@ -1073,6 +1131,7 @@ SHEETS: tuple[Sheet, ...] = (
     CLASSES,
     DEMAND,
     TECHNOLOGIES,
+    POTENTIALS,
     COOLING,
     LINKS,
     VOUCHERS,
@@ -1121,15 +1180,19 @@ __all__ = [
     "KEYVALUE_COLUMNS",
     "LINES",
     "LINKS",
+    "NON_CF_PROFILES",
     "POLICY",
+    "POTENTIALS",
     "PROFILES",
     "PROFILE_NAMES",
     "REGIONS",
+    "RENEWABLE_KINDS",
     "SCENARIOS",
     "SETTINGS",
     "SHEETS",
     "SITES",
     "SOURCES",
+    "STANDARD_RENEWABLES",
     "TECHNOLOGIES",
     "VOUCHERS",
     "Column",

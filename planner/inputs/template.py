@@ -4,7 +4,8 @@ The workbook has a README sheet (the input reference: every sheet, column and ke
 allowed values, default and meaning), then every sheet of the schema with its headers (units
 in brackets, a comment on each header saying what it holds), one example row from
 `Column.example`, and Settings and Policy with every key at its default. The Profiles sheet
-lists one row per profile every case needs, since a case without them cannot run.
+lists one row per profile every case needs, since a case without them cannot run; Potentials
+has headers only (its rows name renewable technologies, which the example has none of).
 
 The example rows refer to each other, so the template validates except for the profile files,
 which the planner supplies.
@@ -36,6 +37,10 @@ _REQUIRED_PROFILES = {
     "price": "multiplier of the energy tariff",
 }
 
+# sheets without an example row: theirs would name a renewable technology, and the
+# Technologies example row is a cooling technology
+_HEADERS_ONLY = ("Potentials",)
+
 
 def example_tables() -> dict[str, pd.DataFrame]:
     """Raw tables of the template: headers with units, one example row (Profiles: one row per
@@ -51,6 +56,8 @@ def example_tables() -> dict[str, pd.DataFrame]:
                 for name, unit in _REQUIRED_PROFILES.items()
             ]
             frame = pd.DataFrame(rows, columns=[c.header for c in sheet.columns], dtype=object)
+        elif sheet.name in _HEADERS_ONLY:
+            frame = pd.DataFrame([], columns=[c.header for c in sheet.columns], dtype=object)
         else:
             row = [_cell(c.example) for c in sheet.columns]
             # an optional sheet without an example id (Lines: a line needs a supply node the

@@ -27,8 +27,11 @@ from planner.inputs.schema import (
     COOLING_KIND,
     HOURS_PER_YEAR,
     KEYVALUE_COLUMNS,
+    NON_CF_PROFILES,
     PROFILE_NAMES,
+    RENEWABLE_KINDS,
     SHEETS,
+    STANDARD_RENEWABLES,
     Column,
     Key,
     Sheet,
@@ -53,6 +56,29 @@ PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "price": (0.0, None),
     "demand": (0.0, None),
 }
+CF_RANGE = (0.0, 1.0)  # any capacity-factor profile a renewable technology names [MW/MW]
+# a renewable technology's id names its result columns (<id>_mw, <id>_energy_mwh) and cost
+# terms (<id>_capital, <id>_om): these ids would collide with columns and terms that exist
+RESERVED_RENEWABLE_IDS = frozenset(
+    {
+        "pv",
+        "wind",
+        "grid",
+        "it",
+        "it_load",
+        "it_capacity",
+        "facility",
+        "battery",
+        "battery_charge",
+        "battery_discharge",
+        "battery_energy",
+        "battery_power",
+        "curtailed",
+        "unserved",
+        "served",
+        "green",
+    }
+)
 SHAPE_MEAN_TOLERANCE = 0.01
 # plausible annual means of a site's profile [MW per MW installed, degC]: a wind series in
 # percent divided by 100 twice averages 0.003, a PV series in W/m2 averages 200
@@ -813,16 +839,19 @@ def _check_consistency(out: Checked) -> None:
                 "a battery needs an available row of kind battery_energy and one of kind "
                 "battery_power: with only one, no battery is built",
             )
+    if _readable(out, "Technologies"):
+        _check_renewables(out, tech)
     if _readable(out, "Sites"):
         sites = out.tables["Sites"]
         supply = sites["grid_max_mw"] + sites["pv_max_mw"] + sites["wind_max_mw"]
+        supply = supply + sites["site"].map(_potential_by_site(out)).fillna(0.0)
         for row_number in sites.index[(sites["max_it_mw"] > 0) & ~(supply > 0)]:
             out.error(
                 "Sites",
                 int(row_number),
                 out.header("Sites", "grid_max_mw"),
                 "site can build IT (max_it > 0) but has no power supply: expected grid_max, "
-                "pv_max or wind_max > 0",
+                "pv_max or wind_max > 0 (or a renewable's potential in sheet Potentials)",
                 0,
             )
         if _readable(out, "Technologies", "Cooling"):
@@ -873,6 +902,117 @@ def _check_lines(out: Checked) -> None:
             )
 
 
+def renewable_profile(kind: str, profile: object) -> str:
+    """The capacity-factor profile of a renewable technology row: its `profile` cell, or the
+    kind for pv and wind when blank ('' for a kind-renewable row that names none)."""
+    if not is_blank(profile):
+        return str(profile)
+    return kind if kind in STANDARD_RENEWABLES else ""
+
+
+def _potential_by_site(out: Checked) -> dict[str, float]:
+    """Σ max_mw [MW] of the Potentials rows per site (rows without errors)."""
+    potentials = out.tables.get("Potentials")
+    if potentials is None or potentials.empty or not _readable(out, "Potentials"):
+        return {}
+    return {str(k): float(v) for k, v in potentials.groupby("site")["max_mw"].sum().items()}
+
+
+def _check_renewables(out: Checked, tech: pd.DataFrame) -> None:
+    """Each renewable row names a capacity-factor profile listed in Profiles and an id that
+    makes result columns of its own; other kinds name no profile. An available kind-renewable
+    technology without potential at any site is never built: a warning."""
+    profiles = out.tables["Profiles"]
+    listed = set(profiles["profile"]) | (out.ids.get("Profiles", set()) - set(profiles["profile"]))
+    check_listed = "Profiles" not in out.unreadable
+    column = out.header("Technologies", "profile")
+    potentials = out.tables.get("Potentials")
+    for row_number, row in tech.iterrows():
+        kind, name, given = row["kind"], str(row["technology"]), row["profile"]
+        if kind not in RENEWABLE_KINDS:
+            if not is_blank(given):
+                out.error(
+                    "Technologies",
+                    int(row_number),
+                    column,
+                    f"only renewable technologies (kinds {', '.join(RENEWABLE_KINDS)}) follow "
+                    f"a profile: expected a blank cell for kind '{kind}'",
+                    given,
+                )
+            continue
+        profile = renewable_profile(kind, given)
+        if kind == "renewable" and name in RESERVED_RENEWABLE_IDS:
+            out.error(
+                "Technologies",
+                int(row_number),
+                out.header("Technologies", "technology"),
+                f"'{name}' names result columns that exist already: choose another id for "
+                "a technology of kind renewable",
+                name,
+            )
+        if profile == "":
+            out.error(
+                "Technologies",
+                int(row_number),
+                column,
+                "a technology of kind renewable needs a profile: expected the name of its "
+                "capacity-factor profile in sheet Profiles",
+            )
+        elif profile in NON_CF_PROFILES:
+            out.error(
+                "Technologies",
+                int(row_number),
+                column,
+                f"profile '{profile}' is not a capacity factor: expected pv, wind or another "
+                "profile of MW per MW installed",
+                profile,
+            )
+        elif check_listed and profile not in listed:
+            out.error(
+                "Technologies",
+                int(row_number),
+                column,
+                f"profile '{profile}' is not listed in sheet Profiles: expected a row naming "
+                f"its file{_hint(profile, sorted(listed))}",
+                profile,
+            )
+        if kind == "renewable" and row["available"] and _readable(out, "Potentials"):
+            has = (
+                potentials is not None
+                and ((potentials["technology"] == name) & (potentials["max_mw"] > 0)).any()
+            )
+            if not has:
+                out.warn(
+                    "Technologies",
+                    int(row_number),
+                    out.header("Technologies", "technology"),
+                    f"renewable '{name}' has no potential at any site (rows in sheet "
+                    "Potentials with max > 0): it is never built",
+                    name,
+                )
+
+
+def _cf_profile_sites(out: Checked, sites: list[str]) -> dict[str, list[str]]:
+    """Capacity-factor profile → sites it needs a column for: every site for pv and wind,
+    the sites where a kind-renewable technology using it has potential for other names."""
+    needed: dict[str, set[str]] = {name: set(sites) for name in STANDARD_RENEWABLES}
+    if not _readable(out, "Technologies"):
+        return {k: sorted(v) for k, v in needed.items()}
+    tech = out.tables["Technologies"]
+    potentials = out.tables.get("Potentials")
+    for _, row in tech[tech["kind"].isin(RENEWABLE_KINDS)].iterrows():
+        profile = renewable_profile(row["kind"], row["profile"])
+        if profile == "" or profile in NON_CF_PROFILES:
+            continue
+        where = needed.setdefault(profile, set())
+        if row["kind"] == "renewable" and potentials is not None and not potentials.empty:
+            rows = potentials[
+                (potentials["technology"] == row["technology"]) & (potentials["max_mw"] > 0)
+            ]
+            where.update(s for s in rows["site"] if s in sites)
+    return {k: sorted(v) for k, v in needed.items()}
+
+
 def _check_pue_caps(out: Checked, sites, tech, cooling) -> None:
     usable = set(tech.loc[(tech["kind"] == COOLING_KIND) & tech["available"], "technology"])
     curves = cooling[cooling["cooling"].isin(usable)]
@@ -902,7 +1042,19 @@ def _check_profiles(
     classes = out.tables["Classes"]
     shapes = {} if "Classes" in out.unreadable else _shape_rows(classes)
     listed = dict(zip(table["profile"], table.index, strict=True))
-    ready = True
+    cf_sites = _cf_profile_sites(out, sites)
+    for name, row_number in list(listed.items()):
+        if name not in PROFILE_NAMES and name not in cf_sites:
+            out.warn(
+                "Profiles",
+                int(row_number),
+                out.header("Profiles", "profile"),
+                f"profile '{name}' is not used (no renewable technology names it in its "
+                f"profile column) and is not read{_hint(name, list(PROFILE_NAMES))}",
+                name,
+            )
+            del listed[name]
+    ready = all(name in listed for name in cf_sites)  # unlisted: reported on Technologies
     for name in PROFILE_NAMES:
         if name not in listed and not (name == "demand" and not shapes):
             missing = "Profiles" in out.ids and name in out.ids["Profiles"]
@@ -940,7 +1092,9 @@ def _check_profiles(
         if frame is None:
             ready = False
             continue
-        numeric = _check_profile_columns(out, name, frame, label, sites, shapes, file)
+        numeric = _check_profile_columns(
+            out, name, frame, label, cf_sites.get(name, sites), shapes, file
+        )
         if numeric is None:
             ready = False
             continue
@@ -983,12 +1137,14 @@ def _check_profile_columns(
     else:
         needed = sites
         missing = [s for s in sites if s not in columns]
+        where = "" if name in PROFILE_NAMES else " where a technology following it has potential"
         if missing:
             out.error(
                 label,
                 1,
                 None,
-                f"{name} profile has no column for site(s): {', '.join(missing)}; make them "
+                f"{name} profile has no column for site(s){where}: {', '.join(missing)}; "
+                "make them "
                 "with `dcplan profiles generate CASE --site ID ...` (synthetic) or "
                 "`dcplan profiles import CASE --profile NAME --file FILE` (measured)",
             )
@@ -1011,7 +1167,7 @@ def _check_profile_columns(
             )
             ok = False
             continue
-        low, high = PROFILE_RANGES[name]
+        low, high = PROFILE_RANGES.get(name, CF_RANGE)
         outside = (series < low) if low is not None else np.zeros(len(series), bool)
         if high is not None:
             outside |= series > high
