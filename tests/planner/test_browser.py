@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 import struct
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from chromium_run import run_chromium
 from test_report import XSS_NAME, build_small_run
 
 from planner.compare import write_comparison
@@ -53,7 +53,7 @@ def open_page(page: Path, tmp_path: Path) -> tuple[str, list[str], Path]:
         "--dump-dom",
         page.resolve().as_uri(),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    done = run_chromium(command)
     assert done.returncode == 0, done.stderr[-2000:]
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
     return done.stdout, console, shot

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from chromium_run import run_chromium
 from test_browser import CHROMIUM, CONSOLE_PROBLEM, TIMEOUT_S, open_page
 from test_report import build_small_run, parse
 
@@ -92,7 +93,7 @@ def print_to_pdf(page: Path, tmp_path: Path) -> Path:
         f"--print-to-pdf={pdf}",
         page.resolve().as_uri(),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    done = run_chromium(command)
     assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
     return pdf
 
