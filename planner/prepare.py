@@ -11,7 +11,8 @@ This is the one place where model parameters are derived from inputs; each trace
 - √ of the battery round-trip efficiency, yuan → M yuan (1e-6) of every price,
 - the day structure of the time steps (prev[t], cyclic within a day or over the year),
 - variable renewables as one technology dimension (RENEWABLE_KINDS): capacity potential,
-  capacity factor profile and cost rates per technology.
+  capacity factor profile and cost rates per technology,
+- existing capacity per site and technology (sheet Existing, 0 without a row).
 `derive(case, time, links)` computes `ModelData` from a case on given time steps; `prepare`
 also aggregates time. A sweep or scenario re-uses the time steps and calls `derive` again.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "ModelData",
     "annuity_factor",
     "derive",
+    "existing_params",
     "prepare",
     "register_deriver",
     "unregister_deriver",
@@ -155,6 +157,30 @@ def _column(frame: pd.DataFrame, name: str, factor: float = 1.0) -> dict:
 
 def _optional(value: object) -> float | None:
     return None if value is None else float(value)
+
+
+def existing_params(case: Case) -> dict:
+    """Existing capacity (sheet Existing; 0 where a site has no row), in model units:
+    it_existing_mw[s,k] MW IT per available cooling technology, vre_existing_mw[s,v] MW,
+    battery_existing_mwh[s] MWh and battery_existing_mw[s] MW (formulation §2a)."""
+    sites = [str(x) for x in case.sites.index]
+    table = case.extra.get("Existing")
+    given: dict[tuple[str, str], float] = {}
+    if table is not None and not table.empty:
+        for site, tech, cap in zip(
+            table["site"], table["technology"], table["capacity"], strict=True
+        ):
+            given[(str(site), str(tech))] = float(cap)
+
+    def at(site: str, tech: str) -> float:
+        return given.get((site, tech), 0.0)
+
+    return {
+        "it_existing_mw": {(s, k): at(s, k) for s in sites for k in case.cooling_techs},
+        "vre_existing_mw": {(s, v): at(s, v) for s in sites for v in RENEWABLE_KINDS},
+        "battery_existing_mwh": {s: at(s, "battery_energy") for s in sites},
+        "battery_existing_mw": {s: at(s, "battery_power") for s in sites},
+    }
 
 
 def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None) -> ModelData:
@@ -286,6 +312,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         },
         "module_size_mw": float(s["module_size"]),
     }
+    params.update(existing_params(case))
     for name, fn in DERIVERS.items():
         extra = fn(case, time)
         clash = sorted(set(extra) & set(params))

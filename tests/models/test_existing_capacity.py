@@ -1,4 +1,4 @@
-"""Existing capacity (sheet Existing, formulation §2.1).
+"""Existing capacity (sheet Existing, formulation §2.1), hand-solved.
 
 Capacity = existing + new; existing capacity is a lower bound (never retired); the capital
 annuity is paid on new capacity only, fixed O&M on all capacity. Cases are built in code
@@ -73,6 +73,85 @@ def _costs(solved: Solved) -> pd.Series:
 
 def _site(solved: Solved, site: str) -> pd.Series:
     return solved.results.sites.set_index("site").loc[site]
+
+
+@pytest.mark.parametrize("existing_mw", [100.0, 200.0])
+def test_existing_capacity_costs_only_its_om_and_new_capacity_is_built_on_top(existing_mw):
+    demand = 120.0
+    need = demand / USABLE  # 141.2 MW IT: 100 MW existing is short, 200 MW is more than enough
+    solved = _solve(
+        [{"site": "s1", "technology": "air", "capacity": existing_mw}], **_one_site(demand)
+    )
+    total = max(need, existing_mw)  # existing capacity is never retired
+    new = total - existing_mw
+    costs = _costs(solved)
+    assert costs["facility_capital"] == pytest.approx(annuity(AIR_LIFE) * AIR_CAPEX * new, abs=1e-6)
+    assert costs["facility_om"] == pytest.approx(AIR_OM * AIR_CAPEX * total, rel=REL)
+    expected = AIR_OM * AIR_CAPEX * total + annuity(AIR_LIFE) * AIR_CAPEX * new
+    expected += _energy_costs(demand)
+    assert solved.outcome.objective == pytest.approx(expected, rel=REL)
+    assert costs.sum() == pytest.approx(solved.outcome.objective, rel=REL)
+    s1 = _site(solved, "s1")
+    assert s1["it_capacity_mw"] == pytest.approx(total, rel=REL)
+    assert s1["cost_myuan"] == pytest.approx(solved.outcome.objective, rel=REL)
+
+
+def test_without_existing_rows_the_plan_is_the_greenfield_one():
+    greenfield = _solve(None, **_one_site(120.0))
+    empty = _solve([], **_one_site(120.0))
+    need = 120.0 / USABLE
+    expected = (annuity(AIR_LIFE) + AIR_OM) * AIR_CAPEX * need + _energy_costs(120.0)
+    assert greenfield.outcome.objective == pytest.approx(expected, rel=REL)
+    assert empty.outcome.objective == pytest.approx(expected, rel=REL)
+
+
+def test_a_site_with_existing_capacity_is_used_before_a_greenfield_one():
+    """Two identical sites; 50 MW of air IT already stands at s2. Total capacity is the same
+    as on a greenfield, so the plan saves exactly the capital of the existing 50 MW, and
+    s2's existing capacity is fully loaded."""
+    demand, existing = 100.0, 50.0
+    sites = [
+        {"site": "s1", "grid_price": PRICE, "emission_factor": EF},
+        {"site": "s2", "grid_price": PRICE, "emission_factor": EF},
+    ]
+    kw = {**_one_site(demand), "sites": sites}
+    greenfield = _solve(None, **kw)
+    brownfield = _solve([{"site": "s2", "technology": "air", "capacity": existing}], **kw)
+    saved = annuity(AIR_LIFE) * AIR_CAPEX * existing
+    assert brownfield.outcome.objective == pytest.approx(
+        greenfield.outcome.objective - saved, rel=REL
+    )
+    s2 = _site(brownfield, "s2")
+    assert s2["it_capacity_mw"] >= existing - 1e-6
+    # no spare capacity is built, so every MW stands loaded at its usable share, s2's too
+    assert s2["it_energy_mwh"] >= USABLE * existing * HOURS * (1 - 1e-6)
+    total = brownfield.results.sites["it_capacity_mw"].sum()
+    assert total == pytest.approx(demand / USABLE, rel=REL)
+
+
+def test_existing_pv_and_battery_pay_om_on_all_and_capital_on_new_capacity():
+    """s1 may build PV (100 MW) and a battery; 30 MW PV, 10 MWh and 5 MW battery exist."""
+    existing = [
+        {"site": "s1", "technology": "pv", "capacity": 30.0},
+        {"site": "s1", "technology": "battery_energy", "capacity": 10.0},
+        {"site": "s1", "technology": "battery_power", "capacity": 5.0},
+    ]
+    kw = _one_site(120.0)
+    kw["sites"] = [{"site": "s1", "grid_price": PRICE, "emission_factor": EF, "pv_max": 100.0}]
+    solved = _solve(existing, **kw)
+    s1, costs = _site(solved, "s1"), _costs(solved)
+    pv, mwh, mw = s1["pv_mw"], s1["battery_mwh"], s1["battery_mw"]
+    assert pv >= 30.0 - 1e-6 and mwh >= 10.0 - 1e-6 and mw >= 5.0 - 1e-6
+    assert costs["pv_capital"] == pytest.approx(annuity(PV_LIFE) * PV_CAPEX * (pv - 30.0), abs=1e-6)
+    assert costs["pv_om"] == pytest.approx(PV_OM * PV_CAPEX * pv, rel=REL)
+    battery_capital = annuity(BAT_LIFE) * (BAT_E_CAPEX * (mwh - 10.0) + BAT_P_CAPEX * (mw - 5.0))
+    assert costs["battery_capital"] == pytest.approx(battery_capital, abs=1e-6)
+    assert costs["battery_om"] == pytest.approx(
+        BAT_OM * (BAT_E_CAPEX * mwh + BAT_P_CAPEX * mw), rel=REL
+    )
+    assert solved.results.sites["cost_myuan"].sum() == pytest.approx(
+        solved.outcome.objective, rel=REL
+    )
 
 
 # --- validation ------------------------------------------------------------------------------
