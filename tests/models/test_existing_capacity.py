@@ -13,6 +13,7 @@ import pytest
 from planner import synthetic
 from planner.inputs.case import build_case
 from planner.inputs.errors import InputError, InputErrors
+from planner.report import sites_tables
 from planner.run import RunOptions, Solved, solve_case
 
 REL = 1e-6
@@ -93,6 +94,8 @@ def test_existing_capacity_costs_only_its_om_and_new_capacity_is_built_on_top(ex
     assert costs.sum() == pytest.approx(solved.outcome.objective, rel=REL)
     s1 = _site(solved, "s1")
     assert s1["it_capacity_mw"] == pytest.approx(total, rel=REL)
+    assert s1["existing_it_mw"] == pytest.approx(existing_mw, rel=REL)
+    assert s1["new_it_mw"] == pytest.approx(new, abs=1e-6)
     assert s1["cost_myuan"] == pytest.approx(solved.outcome.objective, rel=REL)
 
 
@@ -152,6 +155,28 @@ def test_existing_pv_and_battery_pay_om_on_all_and_capital_on_new_capacity():
     assert solved.results.sites["cost_myuan"].sum() == pytest.approx(
         solved.outcome.objective, rel=REL
     )
+    for total, old, name in (
+        (pv, 30.0, "pv_mw"),
+        (mwh, 10.0, "battery_mwh"),
+        (mw, 5.0, "battery_mw"),
+    ):
+        assert s1[f"existing_{name}"] == pytest.approx(old, rel=REL), name
+        assert s1[f"new_{name}"] == pytest.approx(total - old, abs=1e-6), name
+    assert s1["existing_wind_mw"] == 0.0 and s1["new_wind_mw"] == 0.0
+
+
+def test_the_report_shows_existing_and_new_capacity_only_for_a_brownfield_plan():
+    brownfield = _solve(
+        [{"site": "s1", "technology": "air", "capacity": 100.0}], **_one_site(120.0)
+    )
+    greenfield = _solve(None, **_one_site(120.0))
+    shown, _ = sites_tables(brownfield.results.sites)
+    assert {"existing IT [MW]", "new IT [MW]", "IT capacity [MW]"} <= {
+        str(c) for c in shown.columns
+    }
+    plain, _ = sites_tables(greenfield.results.sites)
+    assert not [c for c in plain.columns if "existing" in str(c) or "new" in str(c)]
+    assert (greenfield.results.sites["existing_it_mw"] == 0.0).all()
 
 
 # --- validation ------------------------------------------------------------------------------
