@@ -8,8 +8,10 @@ r"""IT capacity, cooling technology, facility power, PUE and water (formulation 
 (8) Annual PUE cap: Σ_t ω_t P[s,t] ≤ PUEcap[s] · Σ_t ω_t Σ_k L[s,k,t]      `pue_cap_limit[s]`
 (9) Water cap (sites with a cap): Σ_t ω_t Σ_k wue[s,k,t] · L[s,k,t] ≤ WaterCap[s]
                                                                           `water_cap_limit[s]`
-Costs (per site): facility_capital Σ_k a·capex[k] · Cap_IT[s,k], facility_om Σ_k om·capex[k] ·
-Cap_IT[s,k] [M yuan/yr].
+(2a) Existing capacity: Cap_IT[s,k] ≥ Exist_IT[s,k] (lower bound, never retired);
+    new capacity Cap_IT_new[s,k] = Cap_IT[s,k] − Exist_IT[s,k] ≥ 0 (an Expression)
+Costs (per site): facility_capital Σ_k a·capex[k] · Cap_IT_new[s,k] (new capacity only),
+facility_om Σ_k om·capex[k] · Cap_IT[s,k] (all capacity) [M yuan/yr].
 Units: MW, MWh; wue in L/kWh equals m3/MWh, so water is in m3.
 MILP mode (15) is added by `add_milp` (see policy order in build).
 """
@@ -29,7 +31,17 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.pue = pyo.Param(m.S, m.K, m.T, initialize=data.param("pue"), within=pyo.Reals)
     m.wue = pyo.Param(m.S, m.K, m.T, initialize=data.param("wue"), within=pyo.Reals)
 
-    m.Cap_IT = pyo.Var(m.S, m.K, domain=pyo.NonNegativeReals, doc="IT capacity [MW]")
+    m.it_existing_mw = pyo.Param(m.S, m.K, mutable=True, initialize=data.param("it_existing_mw"))
+    m.Cap_IT = pyo.Var(
+        m.S,
+        m.K,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda m, s, k: (m.it_existing_mw[s, k], None),
+        doc="IT capacity, existing + new [MW]",
+    )
+    m.Cap_IT_new = pyo.Expression(
+        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] - m.it_existing_mw[s, k]
+    )
     m.L = pyo.Var(m.S, m.K, m.T, domain=pyo.NonNegativeReals, doc="IT load by cooling [MW]")
 
     m.it_capacity = pyo.Constraint(
@@ -74,7 +86,7 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
         m,
         "facility_capital",
         10,
-        site=lambda m, s: sum(m.facility_capital_rate[k] * m.Cap_IT[s, k] for k in m.K),
+        site=lambda m, s: sum(m.facility_capital_rate[k] * m.Cap_IT_new[s, k] for k in m.K),
     )
     add_cost(
         m,
@@ -151,8 +163,10 @@ def _describe_pue_cap(m: pyo.ConcreteModel, s: str, amount: float) -> str:
 def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
     r"""(15) MILP mode: Open[s] ∈ {0,1}, modules N[s,k] ∈ ℤ+, one cooling tech per site.
 
-    Cap_IT[s,k] = size · N[s,k]                                           `modular[s,k]`
-    Cap_IT[s,k] ≤ MaxIT[s] · Y[s,k]; Σ_k Y[s,k] ≤ Open[s]                 `one_cooling[s]`
+    Cap_IT_new[s,k] = size · N[s,k]                                       `modular[s,k]`
+    Cap_IT_new[s,k] ≤ MaxIT[s] · Y[s,k]; Σ_k Y[s,k] ≤ Open[s]             `one_cooling[s]`
+    (modules, the cooling choice and opening apply to new capacity: existing IT neither
+    needs whole modules nor opens the site)
     Cost (plan-only: no site's re-dispatch LP holds the binaries): site_opening
     Σ_s open_cost[s] · Open[s] [M yuan/yr].
     """
@@ -162,10 +176,10 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.Y = pyo.Var(m.S, m.K, domain=pyo.Binary)
     m.N = pyo.Var(m.S, m.K, domain=pyo.NonNegativeIntegers)
     m.modular = pyo.Constraint(
-        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] == m.module_size_mw * m.N[s, k]
+        m.S, m.K, rule=lambda m, s, k: m.Cap_IT_new[s, k] == m.module_size_mw * m.N[s, k]
     )
     m.cooling_choice = pyo.Constraint(
-        m.S, m.K, rule=lambda m, s, k: m.Cap_IT[s, k] <= m.max_it_mw[s] * m.Y[s, k]
+        m.S, m.K, rule=lambda m, s, k: m.Cap_IT_new[s, k] <= m.max_it_mw[s] * m.Y[s, k]
     )
     m.one_cooling = pyo.Constraint(m.S, rule=lambda m, s: sum(m.Y[s, k] for k in m.K) <= m.Open[s])
     add_cost(

@@ -7,8 +7,11 @@ Ch[s,t] ≤ Cap_P[s], Dis[s,t] ≤ Cap_P[s]                                   `c
 SoC[s,t] ≤ Cap_E[s]                                                       `soc_limit`
 η_c = η_d = √(round-trip efficiency) (derived in prepare). One-hour steps: MW × 1 h = MWh.
 Balance terms: discharge Dis (+1), charge Ch (−1).
-Costs (per site): battery_capital and battery_om on Cap_E (energy capex) and Cap_P (power
-capex); battery_wear = wear [M yuan/MWh] · Σ_t ω_t Dis[s,t].
+Existing: Cap_E[s] ≥ Eexist[s], Cap_P[s] ≥ Pexist[s] (lower bounds, never retired); new
+capacity Cap_E_new = Cap_E − Eexist, Cap_P_new = Cap_P − Pexist (Expressions).
+Costs (per site): battery_capital on new capacity Cap_E_new (energy capex) and Cap_P_new
+(power capex), battery_om on all capacity Cap_E and Cap_P;
+battery_wear = wear [M yuan/MWh] · Σ_t ω_t Dis[s,t].
 """
 
 from __future__ import annotations
@@ -22,8 +25,26 @@ from models.registry import add_balance_term, add_cost
 def add_storage(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.eta_charge = pyo.Param(initialize=data.param("eta_charge"), mutable=True)
     m.eta_discharge = pyo.Param(initialize=data.param("eta_discharge"), mutable=True)
-    m.Cap_E = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="battery energy [MWh]")
-    m.Cap_P = pyo.Var(m.S, domain=pyo.NonNegativeReals, doc="battery power [MW]")
+    m.battery_existing_mwh = pyo.Param(
+        m.S, mutable=True, initialize=data.param("battery_existing_mwh")
+    )
+    m.battery_existing_mw = pyo.Param(
+        m.S, mutable=True, initialize=data.param("battery_existing_mw")
+    )
+    m.Cap_E = pyo.Var(
+        m.S,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda m, s: (m.battery_existing_mwh[s], None),
+        doc="battery energy, existing + new [MWh]",
+    )
+    m.Cap_P = pyo.Var(
+        m.S,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda m, s: (m.battery_existing_mw[s], None),
+        doc="battery power, existing + new [MW]",
+    )
+    m.Cap_E_new = pyo.Expression(m.S, rule=lambda m, s: m.Cap_E[s] - m.battery_existing_mwh[s])
+    m.Cap_P_new = pyo.Expression(m.S, rule=lambda m, s: m.Cap_P[s] - m.battery_existing_mw[s])
     if not data.param("battery_on"):
         for s in m.S:
             m.Cap_E[s].fix(0.0)
@@ -61,7 +82,8 @@ def add_storage(m: pyo.ConcreteModel, data: ModelData) -> None:
         "battery_capital",
         30,
         site=lambda m, s: (
-            m.battery_energy_capital_rate * m.Cap_E[s] + m.battery_power_capital_rate * m.Cap_P[s]
+            m.battery_energy_capital_rate * m.Cap_E_new[s]
+            + m.battery_power_capital_rate * m.Cap_P_new[s]
         ),
     )
     add_cost(

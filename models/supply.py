@@ -3,11 +3,12 @@ r"""Variable renewables and grid supply; the hourly energy balance (formulation 
 Variable renewables are one technology dimension v ∈ VRE (pv, wind, ...: rows of the
 Technologies sheet with a capacity factor profile each):
 VREu[s,v,t] ≤ cf[s,v,t] · Cap_VRE[s,v]                                   `vre_output[s,v,t]`
-Cap_VRE[s,v] ≤ VREmax[s,v]                                                (variable bound)
+VREexist[s,v] ≤ Cap_VRE[s,v] ≤ VREmax[s,v]                               (variable bounds;
+    existing capacity is never retired; Cap_VRE_new[s,v] = Cap_VRE[s,v] − VREexist[s,v])
 G[s,t] ≤ GridMax[s]                                                       (variable bound,
                                                                           limit `grid_max`)
 Balance terms: grid G (+1), renewables Σ_v VREu (+1).
-Costs (per site): <v>_capital = a·capex[v] · Cap_VRE[s,v], <v>_om = om·capex[v] ·
+Costs (per site): <v>_capital = a·capex[v] · Cap_VRE_new[s,v] (new only), <v>_om = om·capex[v] ·
 Cap_VRE[s,v] for each v (pv_capital, pv_om, wind_capital, wind_om), and grid_energy =
 price[s] · Σ_t ω_t · tou[s,t] · G[s,t] (price in M yuan/MWh).
 
@@ -28,13 +29,20 @@ def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.vre_max_mw = pyo.Param(m.S, m.VRE, mutable=True, initialize=data.param("vre_max_mw"))
     m.grid_max_mw = pyo.Param(m.S, mutable=True, initialize=data.param("grid_max_mw"))
     m.cf = pyo.Param(m.S, m.VRE, m.T, initialize=data.param("cf"), within=pyo.Reals)
+    # default 0: a renewable added to ModelData without existing capacity has none
+    m.vre_existing_mw = pyo.Param(
+        m.S, m.VRE, mutable=True, default=0.0, initialize=data.param("vre_existing_mw")
+    )
 
     m.Cap_VRE = pyo.Var(
         m.S,
         m.VRE,
         domain=pyo.NonNegativeReals,
-        bounds=lambda m, s, v: (0, m.vre_max_mw[s, v]),
-        doc="variable renewable capacity [MW]",
+        bounds=lambda m, s, v: (m.vre_existing_mw[s, v], m.vre_max_mw[s, v]),
+        doc="variable renewable capacity, existing + new [MW]",
+    )
+    m.Cap_VRE_new = pyo.Expression(
+        m.S, m.VRE, rule=lambda m, s, v: m.Cap_VRE[s, v] - m.vre_existing_mw[s, v]
     )
     m.G = pyo.Var(
         m.S,
@@ -63,7 +71,7 @@ def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
             m,
             f"{v}_capital",
             20 + 2 * i,
-            site=lambda m, s, v=v: m.vre_capital_rate[v] * m.Cap_VRE[s, v],
+            site=lambda m, s, v=v: m.vre_capital_rate[v] * m.Cap_VRE_new[s, v],
         )
         add_cost(
             m, f"{v}_om", 21 + 2 * i, site=lambda m, s, v=v: m.vre_om_rate[v] * m.Cap_VRE[s, v]

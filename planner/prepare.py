@@ -13,6 +13,7 @@ This is the one place where model parameters are derived from inputs; each trace
 - variable renewables as one technology dimension (`renewable_technologies`): capacity
   potential, capacity factor profile and cost rates per technology, all read from the
   Technologies rows (pv, wind, and any kind-renewable row with its profile and Potentials).
+- existing capacity per site and technology (sheet Existing, 0 without a row).
 `derive(case, time, links)` computes `ModelData` from a case on given time steps; `prepare`
 also aggregates time. A sweep or scenario re-uses the time steps and calls `derive` again.
 """
@@ -58,6 +59,7 @@ __all__ = [
     "Renewable",
     "annuity_factor",
     "derive",
+    "existing_params",
     "prepare",
     "register_deriver",
     "renewable_technologies",
@@ -231,6 +233,32 @@ def _optional(value: object) -> float | None:
     return None if value is None else float(value)
 
 
+def existing_params(case: Case) -> dict:
+    """Existing capacity (sheet Existing; 0 where a site has no row), in model units:
+    it_existing_mw[s,k] MW IT per available cooling technology, vre_existing_mw[s,v] MW,
+    battery_existing_mwh[s] MWh and battery_existing_mw[s] MW (formulation §2a)."""
+    sites = [str(x) for x in case.sites.index]
+    table = case.extra.get("Existing")
+    given: dict[tuple[str, str], float] = {}
+    if table is not None and not table.empty:
+        for site, tech, cap in zip(
+            table["site"], table["technology"], table["capacity"], strict=True
+        ):
+            given[(str(site), str(tech))] = float(cap)
+
+    def at(site: str, tech: str) -> float:
+        return given.get((site, tech), 0.0)
+
+    return {
+        "it_existing_mw": {(s, k): at(s, k) for s in sites for k in case.cooling_techs},
+        "vre_existing_mw": {
+            (s, v.id): at(s, v.id) for s in sites for v in renewable_technologies(case)
+        },
+        "battery_existing_mwh": {s: at(s, "battery_energy") for s in sites},
+        "battery_existing_mw": {s: at(s, "battery_power") for s in sites},
+    }
+
+
 def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None) -> ModelData:
     """Every model parameter of `case` on the time steps `time` (links and routes derived
     unless `link_table` is given; routes follow the links)."""
@@ -356,6 +384,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         },
         "module_size_mw": float(s["module_size"]),
     }
+    params.update(existing_params(case))
     for name, fn in DERIVERS.items():
         extra = fn(case, time)
         clash = sorted(set(extra) & set(params))

@@ -555,6 +555,12 @@ def sites_tables(
         "green_share",
         "emissions_t",
     ]
+    existing = [c for c in sites.columns if c.startswith("existing_")]
+    if existing and (sites[existing].fillna(0.0).to_numpy() > 0).any():
+        # a brownfield plan: existing and new capacity beside each total (formulation §2.1)
+        capacity_cols[-2:-2] = [
+            c for e in existing for c in (e, "new_" + e.removeprefix("existing_"))
+        ]
     capacity = sites[[c for c in capacity_cols if c in sites]]
     energy = sites[[c for c in energy_cols if c in sites]]
     return html_table(capacity), html_table(energy)

@@ -158,6 +158,8 @@ def site_table(
         frame[f"{v}_mw"] = capacity.xs(v, level="tech").reindex(data.sites)
     frame["battery_mwh"] = _values(m.Cap_E, ["site"]).reindex(data.sites)
     frame["battery_mw"] = _values(m.Cap_P, ["site"]).reindex(data.sites)
+    for name, value in existing_and_new(m, data).items():
+        frame[name] = value
     frame["it_energy_mwh"] = energy["it_load_mw"]
     frame["facility_energy_mwh"] = energy["facility_mw"]
     it = frame["it_energy_mwh"].where(frame["it_energy_mwh"] > EPS)
@@ -206,6 +208,40 @@ def marginal_energy_prices(m: pyo.ConcreteModel, outcome: SolveOutcome) -> dict[
         total = sum(float(outcome.duals.get(m.energy_balance[s, t], 0.0)) for t in m.T)
         prices[s] = abs(total) * 1e6 / HOURS_PER_YEAR
     return prices
+
+
+def existing_and_new(m: pyo.ConcreteModel, data: ModelData) -> dict[str, pd.Series]:
+    """Capacity that existed (Existing sheet) and capacity the plan adds, per site
+    (formulation §2.1): existing_it_mw / new_it_mw [MW IT, all cooling technologies],
+    existing_<v>_mw / new_<v>_mw per renewable [MW], existing_battery_mwh / new_battery_mwh
+    [MWh] and existing_battery_mw / new_battery_mw [MW]. Existing + new = the total column."""
+
+    def per_site(param, var, names: list[str]) -> tuple[pd.Series, pd.Series]:
+        total = _values(var, names)
+        existing = pd.Series([float(pyo.value(param[k])) for k in total.index], index=total.index)
+        new = (total - existing).clip(lower=0.0)  # solver tolerance: never below 0
+        if len(names) > 1:
+            return existing, new
+        return existing.reindex(data.sites), new.reindex(data.sites)
+
+    it_old, it_new = per_site(m.it_existing_mw, m.Cap_IT, ["site", "cooling"])
+    out = {
+        "existing_it_mw": it_old.groupby(level="site").sum().reindex(data.sites),
+        "new_it_mw": it_new.groupby(level="site").sum().reindex(data.sites),
+    }
+    vre_old, vre_new = per_site(m.vre_existing_mw, m.Cap_VRE, ["site", "tech"])
+    for v in data.renewables:
+        out[f"existing_{v}_mw"] = vre_old.xs(v, level="tech").reindex(data.sites)
+        out[f"new_{v}_mw"] = vre_new.xs(v, level="tech").reindex(data.sites)
+    e_old, e_new = per_site(m.battery_existing_mwh, m.Cap_E, ["site"])
+    p_old, p_new = per_site(m.battery_existing_mw, m.Cap_P, ["site"])
+    out.update(
+        existing_battery_mwh=e_old,
+        new_battery_mwh=e_new,
+        existing_battery_mw=p_old,
+        new_battery_mw=p_new,
+    )
+    return out
 
 
 def site_costs(m: pyo.ConcreteModel) -> pd.DataFrame:

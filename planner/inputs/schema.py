@@ -1123,6 +1123,48 @@ LINES = Sheet(
     ),
 )
 
+# Existing capacity (formulation §2a): technology ids of kind facility, or these kinds
+EXISTING_KINDS = ("pv", "wind", "battery_energy", "battery_power")
+
+EXISTING = Sheet(
+    "Existing",
+    "table",
+    "Capacity that already exists at a site (brownfield): it costs only its fixed O&M, is "
+    "never retired, and new capacity is built on top. No sheet = a greenfield plan.",
+    required=False,
+    key=("site", "technology"),
+    columns=(
+        Column(
+            "site",
+            "site",
+            dtype="str",
+            ref="Sites",
+            example="zhongwei",
+            doc="Site where the capacity exists.",
+        ),
+        Column(
+            "technology",
+            "technology",
+            dtype="str",
+            example="cold_plate",
+            doc="A facility (cooling) technology id of sheet Technologies (existing IT "
+            "capacity), or pv, wind, battery_energy or battery_power (the technology of that "
+            "kind); it must be available.",
+        ),
+        Column(
+            "capacity",
+            "capacity",
+            "MW or MWh",
+            min=0,
+            example=10.0,
+            plausible=(0, 100000.0),
+            doc="Existing capacity: MW IT for a facility technology, MW for pv, wind and "
+            "battery_power, MWh for battery_energy. At most the site's max_it (IT, summed "
+            "over cooling technologies), pv_max or wind_max.",
+        ),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     POLICY,
@@ -1139,6 +1181,7 @@ SHEETS: tuple[Sheet, ...] = (
     SCENARIOS,
     SOURCES,
     LINES,
+    EXISTING,
 )
 BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 
@@ -1176,6 +1219,8 @@ __all__ = [
     "CLASSES",
     "COOLING",
     "DEMAND",
+    "EXISTING",
+    "EXISTING_KINDS",
     "HOURS_PER_YEAR",
     "KEYVALUE_COLUMNS",
     "LINES",

@@ -25,6 +25,7 @@ from planner.inputs.errors import InputError, control_characters, printable
 from planner.inputs.schema import (
     BY_NAME,
     COOLING_KIND,
+    EXISTING_KINDS,
     HOURS_PER_YEAR,
     KEYVALUE_COLUMNS,
     NON_CF_PROFILES,
@@ -856,6 +857,8 @@ def _check_consistency(out: Checked) -> None:
             )
         if _readable(out, "Technologies", "Cooling"):
             _check_pue_caps(out, sites, tech, cooling)
+    if "Existing" in out.tables and _readable(out, "Existing", "Sites", "Technologies"):
+        _check_existing(out)
     if _readable(out, "Demand"):
         demand = out.tables["Demand"]
         if not demand.empty and not (demand["demand_mw"] > 0).any():
@@ -1011,6 +1014,76 @@ def _cf_profile_sites(out: Checked, sites: list[str]) -> dict[str, list[str]]:
             ]
             where.update(s for s in rows["site"] if s in sites)
     return {k: sorted(v) for k, v in needed.items()}
+
+
+def _check_existing(out: Checked) -> None:
+    """Existing capacity names an available technology, and fits the site's maximum:
+    Σ over cooling technologies ≤ max_it, pv ≤ pv_max, wind ≤ wind_max (formulation §2a)."""
+    existing = out.tables["Existing"]
+    if existing.empty:
+        return
+    tech = out.tables["Technologies"]
+    sites = out.tables["Sites"].set_index("site")
+    available = tech[tech["available"]]
+    cooling = set(available.loc[available["kind"] == COOLING_KIND, "technology"])
+    kinds = set(available["kind"])
+    batteries = {"battery_energy", "battery_power"}
+    known = sorted(cooling) + list(EXISTING_KINDS)
+    column = out.header("Existing", "technology")
+    for row_number, row in existing.iterrows():
+        name = row["technology"]
+        if name in cooling:
+            continue
+        if name in EXISTING_KINDS:
+            needed = batteries if name in batteries else {name}
+            missing = sorted(needed - kinds)
+            if missing:
+                out.error(
+                    "Existing",
+                    int(row_number),
+                    column,
+                    f"existing {name} needs an available row of kind "
+                    f"{' and '.join(missing)} in sheet Technologies (its O&M cost)",
+                    name,
+                )
+            continue
+        out.error(
+            "Existing",
+            int(row_number),
+            column,
+            f"unknown technology '{name}': expected an available facility technology of "
+            f"sheet Technologies, or one of {', '.join(EXISTING_KINDS)}{_hint(name, known)}",
+            name,
+        )
+    capacity = out.header("Existing", "capacity")
+    it_rows = existing[existing["technology"].isin(cooling)]
+    for site, rows in it_rows.groupby("site", sort=False):
+        if site not in sites.index:
+            continue
+        total, limit = float(rows["capacity"].sum()), float(sites.at[site, "max_it_mw"])
+        if total > limit:
+            out.error(
+                "Existing",
+                int(rows.index[-1]),
+                capacity,
+                f"existing IT capacity at site {site} ({total:g} MW over its cooling "
+                f"technologies) is above the site's max_it ({limit:g} MW)",
+                float(rows["capacity"].iloc[-1]),
+            )
+    for kind in ("pv", "wind"):
+        for row_number, row in existing[existing["technology"] == kind].iterrows():
+            site = row["site"]
+            if site not in sites.index:
+                continue
+            limit = float(sites.at[site, f"{kind}_max_mw"])
+            if float(row["capacity"]) > limit:
+                out.error(
+                    "Existing",
+                    int(row_number),
+                    capacity,
+                    f"existing {kind} at site {site} is above the site's {kind}_max ({limit:g} MW)",
+                    float(row["capacity"]),
+                )
 
 
 def _check_pue_caps(out: Checked, sites, tech, cooling) -> None:
