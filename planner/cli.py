@@ -149,6 +149,17 @@ def run(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the results path.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    hold_full_year: Annotated[
+        bool,
+        typer.Option(
+            "--hold-full-year",
+            help="Re-dispatch over the full year and tighten each target it breaks on the "
+            "typical days by the shortfall, re-solving until the full year holds.",
+        ),
+    ] = False,
+    hold_rounds: Annotated[
+        int, typer.Option(min=1, help="At most this many tightenings with --hold-full-year.")
+    ] = 4,
     redispatch: Annotated[
         bool,
         typer.Option(
@@ -178,7 +189,9 @@ def run(
         time_limit=time_limit,
         gap=gap,
         threads=threads,
-        redispatch=redispatch,
+        redispatch=redispatch or hold_full_year,
+        hold_full_year=hold_full_year,
+        hold_rounds=hold_rounds,
     )
     logging.basicConfig(level=logging.WARNING)
     show = not (quiet or as_json)
@@ -226,6 +239,8 @@ def run(
             console.print(f"[yellow]{escape(str(warning))}[/]")
         if summary.get("objective_myuan") is not None:
             out.print(_summary_table(summary))
+        for r in summary.get("hold_full_year") or []:
+            out.print(_hold_line(r))
         if summary.get("redispatch"):
             out.print(_full_year_line(summary["redispatch"]))
         elif redispatch and summary.get("time") == "full":
@@ -243,6 +258,17 @@ def run(
     _exit(code)
 
 
+def _hold_line(r: dict) -> str:
+    """One round of --hold-full-year: costs, the largest shortfall and the rows broken."""
+    line = (
+        f"hold round {r['round']}: {r['status']}, plan {r['plan_cost_myuan']:,.1f} M yuan/yr, "
+        f"full year {r['annual_cost_myuan']:,.1f}, shortfall {r['shortfall_relative']:.3%}"
+    )
+    if r.get("broken"):
+        line += f" ({escape(str(r['broken']))})"
+    return line
+
+
 def _full_year_line(total: dict) -> str:
     """One line: the plan's full-year re-dispatch against its typical-day objective."""
     if total.get("annual_cost_myuan") is None:
@@ -251,7 +277,20 @@ def _full_year_line(total: dict) -> str:
         f"full-year re-dispatch: {total['annual_cost_myuan']:,.1f} M yuan/yr against the plan's "
         f"{total['plan_cost_myuan']:,.1f} (typical-day error {total['cost_error_pct']:+.2f}%)"
     )
-    if total.get("relaxed"):
+    emissions, planned = total.get("emissions_t"), total.get("plan_emissions_t")
+    if emissions is not None and planned:
+        line += (
+            f"; emissions {emissions / 1e3:,.1f} kt against {planned / 1e3:,.1f} "
+            f"({100 * (emissions - planned) / planned:+.1f}%)"
+        )
+    share, plan_share = total.get("green_share"), total.get("plan_green_share")
+    if share is not None and plan_share is not None and share == share:
+        line += f"; green share {share:.1%} against {plan_share:.1%}"
+    broken = total.get("broken_limits")
+    if broken:
+        lines = [f"  - {escape(str(b['sentence']))}" for b in broken]
+        line += "; limits broken over the full year:\n" + "\n".join(lines)
+    elif total.get("relaxed"):
         line += f"; limits broken over the full year: {escape(str(total['relaxed']))}"
     return line
 

@@ -50,6 +50,8 @@ class RunOptions:
     gap: float | None = None
     threads: int | None = None
     redispatch: bool = False  # also dispatch the plan over the full year (planner.redispatch)
+    hold_full_year: bool = False  # tighten targets until the full year meets them (planner.hold)
+    hold_rounds: int = 4  # at most this many tightenings with hold_full_year
 
     def as_dict(self) -> dict:
         return {
@@ -60,6 +62,11 @@ class RunOptions:
             "gap": self.gap,
             "threads": self.threads,
             "redispatch": self.redispatch,
+            **(
+                {"hold_full_year": True, "hold_rounds": self.hold_rounds}
+                if self.hold_full_year
+                else {}
+            ),
         }
 
 
@@ -76,6 +83,7 @@ class Solved:
     explanation: dict | None = None
     solver: ModelSolver | None = None  # loaded; change mutable Params and .solve() again
     redispatch: pd.DataFrame | None = None  # full-year re-dispatch table (planner.redispatch)
+    hold_rounds: pd.DataFrame | None = None  # rounds of --hold-full-year (planner.hold)
 
 
 Phase = Callable[[str], None]

@@ -29,7 +29,7 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch")
+RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch", "hold_rounds")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -507,12 +507,33 @@ def full_year_section(run: RunFolder) -> dict | None:
     frame = frame[frame["status"] != "idle"]
     total = table[table["site"] == "total"]
     total = total.iloc[0].to_dict() if len(total) else {}
-    broken = [
-        f"{site}: {what}"
-        for site, what in zip(table["site"], table["relaxed"].fillna(""), strict=True)
-        if site != "total" and str(what)
-    ]
-    return {"table": html_table(frame), "total": total, "broken": broken}
+    broken = _full_year_broken(table)
+    rounds = run.table("hold_rounds")
+    return {
+        "table": html_table(frame),
+        "total": total,
+        "broken": broken,
+        "rounds": html_table(rounds) if not rounds.empty else None,
+    }
+
+
+def _full_year_broken(table: pd.DataFrame) -> list[str]:
+    """One line per limit the full year breaks, with its amount: the plan-wide ones (the
+    total row's `broken`) first, then each site's. Folders written before the `broken`
+    column name the site limits relaxed."""
+    if "broken" not in table:
+        return [
+            f"{site}: {what}"
+            for site, what in zip(table["site"], table["relaxed"].fillna(""), strict=True)
+            if site != "total" and str(what)
+        ]
+    order = table.assign(_plan=table["site"] != "total").sort_values("_plan", kind="stable")
+    lines = []
+    for site, text in zip(order["site"], order["broken"].fillna(""), strict=True):
+        for sentence in str(text).split("; "):
+            if sentence.strip():
+                lines.append(sentence if site == "total" else f"{site}: {sentence}")
+    return lines
 
 
 def sites_tables(
