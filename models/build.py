@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
+from models.cfe import add_cfe
 from models.data import ModelData
 from models.demand import add_demand
 from models.facility import add_facility, add_milp
@@ -68,6 +69,7 @@ def build(data: ModelData, options: BuildOptions | None = None) -> pyo.ConcreteM
     add_energy_balance(m, data)
     add_network(m, data)
     add_policy(m, data)
+    add_cfe(m, data)
     if options.mip:
         add_milp(m, data)
     add_objective(m, data)

@@ -43,7 +43,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
     cap = data.param("carbon_cap_t")
     if cap is not None:
         m.carbon_cap_t = pyo.Param(initialize=cap, mutable=True)
-        m.carbon_cap_hold_t = pyo.Param(initialize=0.0, mutable=True)
+        m.carbon_cap_hold_t = pyo.Param(initialize=data.param("carbon_cap_hold_t"), mutable=True)
         m.carbon_cap_limit = pyo.Constraint(
             expr=m.emissions_t <= m.carbon_cap_t - m.carbon_cap_hold_t
         )
@@ -89,7 +89,9 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
             amount_unit="MWh/yr",
         )
         if data.param("green_share_scope") == "site":
-            m.green_share_site_hold_mwh = pyo.Param(m.S, initialize=0.0, mutable=True)
+            m.green_share_site_hold_mwh = pyo.Param(
+                m.S, initialize=data.param("green_share_site_hold_mwh"), mutable=True
+            )
             m.green_share_site = pyo.Constraint(
                 m.S,
                 rule=lambda m, s: (
@@ -112,7 +114,9 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 ),
             )
         else:
-            m.green_share_hold_mwh = pyo.Param(initialize=0.0, mutable=True)
+            m.green_share_hold_mwh = pyo.Param(
+                initialize=data.param("green_share_hold_mwh"), mutable=True
+            )
             m.green_share_limit = pyo.Constraint(
                 expr=sum(m.green_mwh[s] + m.GEC[s] for s in m.S) - m.green_share_hold_mwh
                 >= m.green_share_min * sum(m.facility_energy_mwh[s] for s in m.S)

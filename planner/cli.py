@@ -108,6 +108,7 @@ def _summary_table(summary: dict) -> Table:
         ("annual cost [M yuan/yr]", summary.get("objective_myuan"), "{:,.1f}"),
         ("emissions [kt CO2/yr]", _scale(summary.get("emissions_t"), 1e-3), "{:,.1f}"),
         ("green share [%]", _scale(summary.get("green_share"), 100), "{:.1f}"),
+        ("hourly CFE score [%]", _scale(summary.get("cfe_score"), 100), "{:.1f}"),
         ("compute served in the west [%]", _scale(summary.get("west_share"), 100), "{:.1f}"),
         ("average PUE [-]", summary.get("pue_avg"), "{:.3f}"),
         ("water [million m3/yr]", _scale(summary.get("water_m3"), 1e-6), "{:.2f}"),
@@ -286,6 +287,9 @@ def _full_year_line(total: dict) -> str:
     share, plan_share = total.get("green_share"), total.get("plan_green_share")
     if share is not None and plan_share is not None and share == share:
         line += f"; green share {share:.1%} against {plan_share:.1%}"
+    cfe, plan_cfe = total.get("cfe_score"), total.get("plan_cfe_score")
+    if cfe is not None and plan_cfe is not None and cfe == cfe:
+        line += f"; hourly CFE {cfe:.1%} against {plan_cfe:.1%}"
     broken = total.get("broken_limits")
     if broken:
         lines = [f"  - {escape(str(b['sentence']))}" for b in broken]

@@ -74,6 +74,9 @@ COLUMNS = [
     "pue_cap",
     "green_share",
     "plan_green_share",
+    "cfe_mwh",
+    "cfe_score",
+    "plan_cfe_score",
     "water_m3",
     "unserved_mw",
     "relaxed",
@@ -103,6 +106,8 @@ NOT_SUMMED = {
     "pue_cap",
     "green_share",
     "plan_green_share",
+    "cfe_score",
+    "plan_cfe_score",
     "relaxed",
     "limit_excess",
     "broken",
@@ -577,6 +582,8 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
                 facility_energy_mwh=float(s["facility_energy_mwh"]),
                 pue=_float(s["pue"]),
                 green_share=_float(s["green_share"]),
+                cfe_mwh=float(s.get("cfe_mwh", math.nan)),
+                cfe_score=_float(s.get("cfe_score")),
                 water_m3=float(s["water_m3"]),
             )
         row["unserved_mw"] = float(results.summary["unserved_mw"])
@@ -628,6 +635,8 @@ def redispatch(
     table["plan_pue"] = table["site"].map(plan["pue"])
     table["pue_cap"] = table["site"].map(plan["pue_cap"])
     table["plan_green_share"] = table["site"].map(plan["green_share"])
+    if "cfe_score" in plan:
+        table["plan_cfe_score"] = table["site"].map(plan["cfe_score"])
     costs = results.costs.set_index("term")["cost_myuan"]
     plan_only = float(sum(costs.get(term, 0.0) for term in results.extra["plan_only_terms"]))
     total = _total_row(table, results, plan_only)
@@ -695,5 +704,7 @@ def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
         "plan_pue": summary.get("pue_avg"),
         "green_share": green / facility if facility > EPS else math.nan,
         "plan_green_share": summary.get("green_share"),
+        "cfe_score": summed.get("cfe_mwh", math.nan) / facility if facility > EPS else math.nan,
+        "plan_cfe_score": summary.get("cfe_score"),
         "plan_only_myuan": plan_only,
     }

@@ -201,6 +201,7 @@ HEADLINE = (
     ("objective_myuan", "Annual cost", 1.0, 0, "M yuan/yr"),
     ("emissions_t", "Grid CO₂ emissions", 1e-6, 3, "Mt CO₂/yr"),
     ("green_share", "Green share of facility energy", 100.0, 1, "%"),
+    ("cfe_score", "Hourly CFE score (24/7 matched)", 100.0, 1, "%"),
     ("west_share", "Compute served in the west", 100.0, 1, "%"),
     ("pue_avg", "Average PUE", 1.0, 3, "facility ÷ IT energy"),
     ("water_m3", "Water use", 1e-6, 2, "million m³/yr"),
@@ -492,6 +493,8 @@ FULL_YEAR_COLUMNS = {
     "pue_cap": "pue_cap",
     "plan_green_share": "planned_green_share",
     "green_share": "full_year_green_share",
+    "plan_cfe_score": "planned_cfe_score",
+    "cfe_score": "full_year_cfe_score",
     "plan_emissions_t": "emissions_planned_t",
     "emissions_t": "emissions_full_year_t",
     "relaxed": "limits_broken_over_the_full_year",
@@ -557,6 +560,7 @@ def sites_tables(
         "wind_energy_mwh",
         "curtailed_mwh",
         "green_share",
+        "cfe_score",
         "emissions_t",
     ]
     capacity = sites[[c for c in capacity_cols if c in sites]]

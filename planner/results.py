@@ -171,6 +171,11 @@ def site_table(
     facility_energy = frame["facility_energy_mwh"].where(frame["facility_energy_mwh"] > EPS)
     green = sum(frame[f"{v}_energy_mwh"] for v in data.renewables)
     frame["green_share"] = green / facility_energy
+    # the annual claim with unbundled certificates (GEC), which the hourly CFE score excludes
+    frame["certified_green_share"] = (green + gec.fillna(0.0)) / facility_energy
+    # hourly CFE (models/cfe.py): clean energy matched hour by hour, and its share
+    frame["cfe_mwh"] = [float(pyo.value(m.cfe_mwh[s])) for s in data.sites]
+    frame["cfe_score"] = frame["cfe_mwh"] / facility_energy
     frame["utilisation"] = frame["it_energy_mwh"] / (
         HOURS_PER_YEAR * frame["it_capacity_mw"].where(frame["it_capacity_mw"] > EPS)
     )
@@ -278,6 +283,11 @@ def collect(
         "gap": outcome.gap,
         "emissions_t": float(pyo.value(m.emissions_t)),
         "green_share": green / facility if facility > EPS else None,
+        "certified_green_share": (green + float(sites["certificates_mwh"].fillna(0.0).sum()))
+        / facility
+        if facility > EPS
+        else None,
+        "cfe_score": float(sites["cfe_mwh"].sum()) / facility if facility > EPS else None,
         "west_share": west / served if served > EPS else None,
         "pue_avg": facility / total_it if total_it > EPS else None,
         "water_m3": float(sites["water_m3"].sum()),

@@ -91,6 +91,9 @@ class Sheet:
 KEYVALUE_COLUMNS = ("key", "value", "unit", "note")
 COOLING_KIND = "facility"
 PROFILE_NAMES = ("temperature", "pv", "wind", "price", "demand")
+# Profiles a case may list, not needed: grid_clean, the grid's hourly clean share per site
+# (0..1; generated from the emission factor when absent, planner/grid_clean.py).
+OPTIONAL_PROFILE_NAMES = ("grid_clean",)
 HOURS_PER_YEAR = 8760
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458  # in vacuum: no signal in fibre is faster
 
@@ -150,6 +153,26 @@ SETTINGS = Sheet(
             min_exclusive=True,
             doc="Split evenly (square root) into charge and discharge.",
             plausible=(0.6, 1),
+        ),
+        Key(
+            "fossil_emission_factor",
+            "t/MWh",
+            default=0.85,
+            min=0,
+            min_exclusive=True,
+            doc="Emission factor of fossil grid supply: with a site's annual emission factor "
+            "it gives its grid's annual clean share (hourly CFE, planner/grid_clean.py).",
+            plausible=(0.5, 1.2),
+        ),
+        Key(
+            "grid_vre_share_of_clean",
+            "share",
+            default=0.5,
+            min=0,
+            max=1,
+            doc="Share of the grid's clean supply from wind and PV (the rest hydro and nuclear, "
+            "flat): shapes the generated hourly clean share.",
+            plausible=(0, 1),
         ),
         Key(
             "battery_wear_cost",
@@ -277,6 +300,24 @@ POLICY = Sheet(
             min=0,
             doc="Green electricity certificate price; blank = certificates not available.",
             plausible=(0, 300),
+        ),
+        Key(
+            "cfe_min",
+            "share",
+            default=None,
+            min=0,
+            max=1,
+            doc="Minimum hourly-matched carbon-free share (24/7 CFE score) of facility energy: "
+            "own PV/wind used + battery net + grid imports x the grid's hourly clean share.",
+            plausible=(0, 1),
+        ),
+        Key(
+            "cfe_scope",
+            "",
+            "str",
+            default="overall",
+            choices=("overall", "site"),
+            doc="Apply cfe_min to the whole plan or to each site.",
         ),
     ),
 )
@@ -794,10 +835,11 @@ PROFILES = Sheet(
             "profile",
             "profile",
             dtype="str",
-            choices=PROFILE_NAMES,
+            choices=PROFILE_NAMES + OPTIONAL_PROFILE_NAMES,
             example="temperature",
             doc="Which profile the file holds; temperature, pv, wind and price are needed, "
-            "demand when a class has a shape other than flat.",
+            "demand when a class has a shape other than flat; grid_clean (the grid's hourly "
+            "clean share, 0..1 per site) replaces the generated one.",
         ),
         Column(
             "file",

@@ -52,6 +52,7 @@ PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "wind": (0.0, 1.0),
     "price": (0.0, None),
     "demand": (0.0, None),
+    "grid_clean": (0.0, 1.0),
 }
 SHAPE_MEAN_TOLERANCE = 0.01
 # plausible annual means of a site's profile [MW per MW installed, degC]: a wind series in
