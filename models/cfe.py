@@ -2,9 +2,10 @@ r"""Hourly carbon-free energy (24/7 CFE) matching (formulation §8.5).
 
 In each step t the clean supply credited to site s is its own renewables used, plus the net
 energy from its battery, plus its grid imports times the grid's clean share in that hour
-(the PyPSA 24/7 CFE rule, Riepin & Brown 2024):
+(the PyPSA 24/7 CFE rule, Riepin & Brown 2024), plus contracted green power taken (PPAu,
+models/contracts.py; spilled contract energy is not credited):
 
-    CFE[s,t] = Σ_v VREu[s,v,t] + Dis[s,t] − Ch[s,t] + c[s,t] · G[s,t]      [MW]
+    CFE[s,t] = Σ_v VREu[s,v,t] + Dis[s,t] − Ch[s,t] + c[s,t] · G[s,t] + PPAu[s,t] [MW]
     CFE_s = Σ_t ω_t · CFE[s,t]                                   `cfe_mwh[s]` [MWh/yr]
     score_s = CFE_s / Σ_t ω_t P[s,t]                              (reported, results)
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.contracts import contract_taken
 from models.data import ModelData
 from models.registry import Limit, add_limit
 
@@ -43,6 +45,7 @@ def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
                 + m.Dis[s, t]
                 - m.Ch[s, t]
                 + m.grid_clean[s, t] * m.G[s, t]
+                + contract_taken(m, s, t)
             )
             for t in m.T
         ),

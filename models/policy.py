@@ -3,7 +3,8 @@ r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 
 (10) E = Σ_{s,t} ω_t · ef[s] · G[s,t]  [t CO2]                           `emissions_t`
      E ≤ Ecap − hold_E (if set)                                           `carbon_cap_limit`
 (11) Green share (if set), overall:
-     Σ_{s,t} ω_t Σ_v VREu + Σ_s GEC[s] − hold_G ≥ share · Σ_{s,t} ω_t P[s,t]
+     Σ_{s,t} ω_t (Σ_v VREu + PPAu) + Σ_s GEC[s] − hold_G ≥ share · Σ_{s,t} ω_t P[s,t]
+     (PPAu: contracted green power taken, models/contracts.py, when contracts are on)
                                                                           `green_share_limit`
      or per site (scope = site), with hold_G[s]                           `green_share_site[s]`
      hold_E [t CO2], hold_G [MWh]: 0 unless --hold-full-year tightens the typical days by the
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.contracts import contract_mwh
 from models.data import ModelData
 from models.registry import Limit, add_cost, add_limit
 
@@ -76,7 +78,9 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_cost(m, "certificates", 70, site=lambda m, s: m.gec_price_myuan_per_mwh * m.GEC[s])
     m.green_mwh = pyo.Expression(
         m.S,
-        rule=lambda m, s: sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T),
+        rule=lambda m, s: (
+            sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T) + contract_mwh(m, s)
+        ),
     )
     share = data.param("green_share_min")
     if share is not None:

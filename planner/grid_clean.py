@@ -7,9 +7,9 @@ generated from what the case already holds, like the other profiles [E]:
 - the annual clean share of the site's provincial grid follows from its published annual
   emission factor ef_s [t CO2/MWh] (Sites · emission_factor, which already reflects the
   province's generation mix and imports) and the emission factor of its fossil supply
-  ef_fossil (Settings · fossil_emission_factor):  c̄_s = clip(1 − ef_s / ef_fossil, 0, 1);
+  ef_fossil (FOSSIL_EMISSION_FACTOR, 0.85 [E]):  c̄_s = clip(1 − ef_s / ef_fossil, 0, 1);
 - its hourly shape: a firm part (hydro, nuclear) flat over the year, and a variable part
-  (wind, PV: Settings · grid_vre_share_of_clean, φ) that follows the site's own normalised
+  (wind, PV: GRID_VRE_SHARE_OF_CLEAN, φ = 0.5 [E]) that follows the site's own normalised
   PV and wind profiles as proxies for the province's:
 
       c[s,t] = clip(c̄_s · ((1 − φ) + φ · ½ (pv[s,t] / mean pv_s + wind[s,t] / mean wind_s)), 0, 1)
@@ -30,10 +30,25 @@ import pandas as pd
 
 from planner.inputs.case import Case
 
+# [E] Emission factor of fossil grid supply [t CO2/MWh]: the order of China's coal-fired
+# supply (no primary source checked). With a province's published grid factor it gives the
+# grid's annual clean share.
+FOSSIL_EMISSION_FACTOR = 0.85
+# [E] Share of the grid's clean supply from wind and PV (the rest hydro and nuclear, flat):
+# China 2024, wind + solar about half of non-fossil generation (national, not provincial; not
+# checked against the primary).
+GRID_VRE_SHARE_OF_CLEAN = 0.5
+
+
+def fossil_factor(case: Case) -> float:
+    """The fossil supply's emission factor [t CO2/MWh]: FOSSIL_EMISSION_FACTOR unless the
+    case's settings carry `fossil_emission_factor` (cases built in code)."""
+    return float(case.settings.get("fossil_emission_factor", FOSSIL_EMISSION_FACTOR))
+
 
 def annual_clean_share(case: Case) -> pd.Series:
     """c̄_s [share] per site: 1 − emission factor / fossil emission factor, within [0, 1]."""
-    fossil = float(case.settings["fossil_emission_factor"])
+    fossil = fossil_factor(case)
     ef = case.sites["emission_factor_t_per_mwh"].astype(float)
     return (1.0 - ef / fossil).clip(0.0, 1.0)
 
@@ -50,7 +65,7 @@ def grid_clean_share(case: Case, profiles: dict[str, pd.DataFrame]) -> pd.DataFr
     sites = list(case.sites.index)
     if "grid_clean" in profiles:
         return profiles["grid_clean"][sites].astype(float).clip(0.0, 1.0)
-    phi = float(case.settings["grid_vre_share_of_clean"])
+    phi = float(case.settings.get("grid_vre_share_of_clean", GRID_VRE_SHARE_OF_CLEAN))
     pv = _normalised(profiles["pv"][sites], case.profiles["pv"])
     wind = _normalised(profiles["wind"][sites], case.profiles["wind"])
     shape = (1.0 - phi) + phi * 0.5 * (pv + wind)
@@ -59,8 +74,7 @@ def grid_clean_share(case: Case, profiles: dict[str, pd.DataFrame]) -> pd.DataFr
 
 def hourly_emission_factor(case: Case, clean: pd.DataFrame) -> pd.DataFrame:
     """ef[t, s] [t CO2/MWh] = fossil emission factor × (1 − c[t, s])."""
-    fossil = float(case.settings["fossil_emission_factor"])
-    return fossil * (1.0 - clean)
+    return fossil_factor(case) * (1.0 - clean)
 
 
 def as_param(clean: pd.DataFrame) -> dict[tuple[str, int], float]:

@@ -272,6 +272,11 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         "grid_clean": as_param(grid_clean_share(case, p)),
         "cfe_min": _optional(policy.get("cfe_min")),
         "cfe_scope": "site" if policy.get("cfe_scope") == "site" else "overall",
+        # green power trading contracts (models/contracts.py): premium [M yuan/MWh], profile
+        "ppa_premium_myuan_per_mwh": None
+        if _optional(policy.get("ppa_premium")) is None
+        else float(policy["ppa_premium"]) * MYUAN_PER_YUAN,
+        "ppa_profile": "pv" if policy.get("ppa_profile") == "pv" else "wind",
         # holds of --hold-full-year [t CO2/yr, MWh/yr]: 0 as prepared (planner.hold raises them)
         "carbon_cap_hold_t": 0.0,
         "green_share_hold_mwh": 0.0,

@@ -237,6 +237,7 @@ def site_tasks(case: Case, results: Results) -> list[SiteTask]:
                 "Cap_VRE": {v: max(0.0, float(row[f"{v}_mw"])) for v in renewables},
                 "Cap_E": max(0.0, float(row["battery_mwh"])),
                 "Cap_P": max(0.0, float(row["battery_mw"])),
+                "Cap_PPA": max(0.0, float(row.get("contract_capacity_mw", 0.0) or 0.0)),
             }
         tasks.append(
             SiteTask(tuple(group), site_case(case, results, tuple(group)), capacities, prices)
@@ -256,6 +257,8 @@ def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
             m.Cap_VRE[site, v].fix(caps["Cap_VRE"].get(v, 0.0))
         m.Cap_E[site].fix(caps["Cap_E"])
         m.Cap_P[site].fix(caps["Cap_P"])
+        if m.component("Cap_PPA") is not None:  # green power contracts (models/contracts.py)
+            m.Cap_PPA[site].fix(caps.get("Cap_PPA", 0.0))
     shadow = 0.0
     for limit in registry(m).active_limits(m):
         if limit.scope != "plan" or not limit.dispatch or limit.bound is not None:

@@ -171,8 +171,19 @@ def site_table(
     facility_energy = frame["facility_energy_mwh"].where(frame["facility_energy_mwh"] > EPS)
     green = sum(frame[f"{v}_energy_mwh"] for v in data.renewables)
     frame["green_share"] = green / facility_energy
-    # the annual claim with unbundled certificates (GEC), which the hourly CFE score excludes
-    frame["certified_green_share"] = (green + gec.fillna(0.0)) / facility_energy
+    # green power contracts (models/contracts.py): capacity and energy taken
+    has_contracts = m.component("contract_mwh") is not None
+    frame["contract_capacity_mw"] = (
+        _values(m.Cap_PPA, ["site"]).reindex(data.sites) if has_contracts else 0.0
+    )
+    frame["contract_mwh"] = [
+        float(pyo.value(m.contract_mwh[s])) if has_contracts else 0.0 for s in data.sites
+    ]
+    # the annual claim with contracts and unbundled certificates (GEC); the hourly CFE score
+    # counts contracts (hour by hour) but not certificates
+    frame["certified_green_share"] = (
+        green + frame["contract_mwh"] + gec.fillna(0.0)
+    ) / facility_energy
     # hourly CFE (models/cfe.py): clean energy matched hour by hour, and its share
     frame["cfe_mwh"] = [float(pyo.value(m.cfe_mwh[s])) for s in data.sites]
     frame["cfe_score"] = frame["cfe_mwh"] / facility_energy
@@ -283,7 +294,11 @@ def collect(
         "gap": outcome.gap,
         "emissions_t": float(pyo.value(m.emissions_t)),
         "green_share": green / facility if facility > EPS else None,
-        "certified_green_share": (green + float(sites["certificates_mwh"].fillna(0.0).sum()))
+        "certified_green_share": (
+            green
+            + float(sites["contract_mwh"].sum())
+            + float(sites["certificates_mwh"].fillna(0.0).sum())
+        )
         / facility
         if facility > EPS
         else None,

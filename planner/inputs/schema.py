@@ -155,26 +155,6 @@ SETTINGS = Sheet(
             plausible=(0.6, 1),
         ),
         Key(
-            "fossil_emission_factor",
-            "t/MWh",
-            default=0.85,
-            min=0,
-            min_exclusive=True,
-            doc="Emission factor of fossil grid supply: with a site's annual emission factor "
-            "it gives its grid's annual clean share (hourly CFE, planner/grid_clean.py).",
-            plausible=(0.5, 1.2),
-        ),
-        Key(
-            "grid_vre_share_of_clean",
-            "share",
-            default=0.5,
-            min=0,
-            max=1,
-            doc="Share of the grid's clean supply from wind and PV (the rest hydro and nuclear, "
-            "flat): shapes the generated hourly clean share.",
-            plausible=(0, 1),
-        ),
-        Key(
             "battery_wear_cost",
             "yuan/MWh",
             default=30.0,
@@ -310,6 +290,23 @@ POLICY = Sheet(
             doc="Minimum hourly-matched carbon-free share (24/7 CFE score) of facility energy: "
             "own PV/wind used + battery net + grid imports x the grid's hourly clean share.",
             plausible=(0, 1),
+        ),
+        Key(
+            "ppa_premium",
+            "yuan/MWh",
+            default=None,
+            min=0,
+            doc="Green power trading contract (绿电交易) premium over the site's grid tariff; "
+            "blank = no contracts. Contracted energy follows ppa_profile hour by hour.",
+            plausible=(0, 200),
+        ),
+        Key(
+            "ppa_profile",
+            "",
+            "str",
+            default="wind",
+            choices=("wind", "pv"),
+            doc="The plant a contract buys from: the site's own wind or PV profile.",
         ),
         Key(
             "cfe_scope",

@@ -2,8 +2,8 @@
 
 One site, flat load, constant 15 degC (constant PUE), daily-periodic profiles, so typical days
 are exact; no carbon price. The day has two kinds of hour: twelve with sun (PV capacity
-factor 1) and twelve without; the grid is all fossil (its clean share is 0: fossil emission
-factor = the site's), so only own PV and the battery are clean.
+factor 1) and twelve without. The grid is all fossil (a measured `grid_clean` profile of
+zeros replaces the generated share), so only own PV and the battery are clean.
 
 - CFE credited in an hour = own PV used + battery discharge − charge + grid × 0; PV used is at
   most the load (the surplus is curtailed or charged), so with PV capacity C below the load
@@ -15,21 +15,23 @@ factor = the site's), so only own PV and the battery are clean.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from planner.run import RunOptions, solve_case
 from planner.synthetic import daily, small_case
 
-EF = 0.6  # t/MWh, the site's; the fossil factor equals it: the grid is 0% clean
+EF = 0.6  # t/MWh, the site's
 ROUND_TRIP = 0.88  # Settings default, restated for the hand calculation
 SUN = np.array([0.0] * 6 + [1.0] * 12 + [0.0] * 6)  # capacity factor by clock hour
 
 
 def _case(pv_max: float, policy: dict | None = None, grid_price: float = 0.5):
-    return small_case(
+    case = small_case(
         sites=[
             {
                 "site": "s1",
@@ -44,9 +46,12 @@ def _case(pv_max: float, policy: dict | None = None, grid_price: float = 0.5):
         classes=[{"workload_class": "flat", "bandwidth": 1.0}],
         temperature=15.0,
         pv=daily(SUN),
-        settings={"fossil_emission_factor": EF, "carbon_price": 0.0},
+        settings={"carbon_price": 0.0},
         policy=policy or {},
     )
+    # a measured clean share replaces the generated one: an all-fossil grid
+    fossil = pd.DataFrame({"s1": np.zeros(8760)})
+    return dataclasses.replace(case, profiles={**case.profiles, "grid_clean": fossil})
 
 
 def _solve(case):
@@ -99,3 +104,29 @@ def test_a_certificate_raises_the_annual_share_but_not_the_cfe_score():
     assert bought.results.summary["cfe_score"] == pytest.approx(
         free.results.summary["cfe_score"], rel=1e-9
     )
+
+
+def test_a_green_power_contract_raises_both_the_annual_share_and_the_cfe_score():
+    """Without certificates, a 45% annual target beyond the 30 MW of own PV is met with a PV
+    contract: its energy arrives in the sunny hours, where the load takes it (45% < the sunny
+    half of the day: nothing needs storing), so the hourly score rises with the annual share;
+    contracted energy is paid at tariff + premium."""
+    premium = 30.0  # yuan/MWh
+    _, own = _solve(_case(pv_max=30.0))
+    solved, site = _solve(
+        _case(
+            pv_max=30.0,
+            policy={"green_share_min": 0.45, "ppa_premium": premium, "ppa_profile": "pv"},
+        )
+    )
+    facility = site["facility_energy_mwh"]
+    assert site["contract_mwh"] > 1000.0
+    assert site["battery_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert site["certified_green_share"] == pytest.approx(0.45, rel=1e-6)
+    # all contracted energy taken is matched in its hour: CFE rises by contract ÷ load
+    assert site["cfe_score"] == pytest.approx(
+        own["cfe_score"] + site["contract_mwh"] / facility, rel=1e-6
+    )
+    costs = solved.results.costs.set_index("term")["cost_myuan"]
+    delivered = site["contract_capacity_mw"] * SUN.sum() * 365  # MWh/yr, take-or-pay
+    assert costs["contract_energy"] == pytest.approx(delivered * (500.0 + premium) / 1e6, rel=1e-6)

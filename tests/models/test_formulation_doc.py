@@ -39,6 +39,7 @@ ALL_POLICIES = {
     "gec_price": 50.0,
     "cfe_min": 0.1,
     "cfe_scope": "overall",
+    "ppa_premium": 20.0,
 }
 
 

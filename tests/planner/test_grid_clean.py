@@ -13,7 +13,7 @@ from planner.grid_clean import annual_clean_share, grid_clean_share, hourly_emis
 from planner.prepare import prepare
 from planner.synthetic import small_case
 
-FOSSIL = 0.85  # Settings default fossil_emission_factor [t/MWh]
+FOSSIL = 0.85  # planner.grid_clean.FOSSIL_EMISSION_FACTOR [t/MWh], restated
 
 
 @pytest.fixture(scope="module")
