@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
+from models.cfe import add_cfe
+from models.contracts import add_contracts
 from models.data import ModelData
 from models.demand import add_demand
 from models.facility import add_facility, add_milp
@@ -65,11 +67,13 @@ def build(data: ModelData, options: BuildOptions | None = None) -> pyo.ConcreteM
     add_supply(m, data)
     add_storage(m, data)
     add_lines(m, data)
+    add_contracts(m, data)
     for _, block in [*EXTRA_BLOCKS, *options.extra_blocks]:
         block(m, data)
     add_energy_balance(m, data)
     add_network(m, data)
     add_policy(m, data)
+    add_cfe(m, data)
     if options.mip:
         add_milp(m, data)
     add_objective(m, data)

@@ -2,11 +2,16 @@ r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 
 
 (10) E_s = Σ_t ω_t · ef[s] · G[s,t] + registered emission terms [t CO2]  `emissions_site_t`
      E = Σ_s E_s                                                           `emissions_t`
-     E ≤ Ecap (if set)                                                    `carbon_cap_limit`
+     E ≤ Ecap − hold_E (if set)                                           `carbon_cap_limit`
 (11) Green share (if set), overall:
-     green[s] = Σ_t ω_t Σ_v VREu + registered green terms [MWh]          `green_mwh`
-     Σ_s green[s] + Σ_s GEC[s] ≥ share · Σ_{s,t} ω_t P[s,t]                `green_share_limit`
-     or per site (scope = site)                                           `green_share_site[s]`
+     green[s] = Σ_t ω_t (Σ_v VREu + PPAu) + registered green terms [MWh]   `green_mwh`
+     (PPAu: contracted green power taken, models/contracts.py, when contracts are on;
+     registered terms: e.g. a power line moves its sending node's green energy, models/lines.py)
+     Σ_s green[s] + Σ_s GEC[s] − hold_G ≥ share · Σ_{s,t} ω_t P[s,t]       `green_share_limit`
+     or per site (scope = site), with hold_G[s]                           `green_share_site[s]`
+     hold_E [t CO2], hold_G [MWh]: 0 unless --hold-full-year tightens the typical days by the
+     shortfall the full year measured (`carbon_cap_hold_t`, `green_share_hold_mwh`,
+     `green_share_site_hold_mwh`; planner.hold).
      GEC[s] ≥ 0 [MWh] exists only when a certificate price is given.
 (12) Utilisation (if set): Σ_t ω_t Σ_k L[s,k,t] ≥ minUtil · 8760 · Σ_k Cap_IT[s,k]
                                                                           `utilisation[s]`
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.contracts import contract_mwh
 from models.data import ModelData
 from models.registry import Limit, add_cost, add_limit, registry
 
@@ -46,7 +52,10 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
     cap = data.param("carbon_cap_t")
     if cap is not None:
         m.carbon_cap_t = pyo.Param(initialize=cap, mutable=True)
-        m.carbon_cap_limit = pyo.Constraint(expr=m.emissions_t <= m.carbon_cap_t)
+        m.carbon_cap_hold_t = pyo.Param(initialize=data.param("carbon_cap_hold_t"), mutable=True)
+        m.carbon_cap_limit = pyo.Constraint(
+            expr=m.emissions_t <= m.carbon_cap_t - m.carbon_cap_hold_t
+        )
         add_limit(
             m,
             Limit(
@@ -61,6 +70,8 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 elastic="rhs",
                 dispatch=True,
                 describe=_describe_carbon,
+                amount_unit="t CO2/yr",
+                hold="carbon_cap_hold_t",
             ),
         )
 
@@ -77,6 +88,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.S,
         rule=lambda m, s: (
             sum(m.weight[t] * sum(m.VREu[s, v, t] for v in m.VRE) for t in m.T)
+            + contract_mwh(m, s)
             + sum(g.expr(m, s) for g in moved_mwh)
         ),
     )
@@ -88,12 +100,17 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
             factor=1e6,
             elastic="kilo",
             describe=_describe_green,
+            amount_unit="MWh/yr",
         )
         if data.param("green_share_scope") == "site":
+            m.green_share_site_hold_mwh = pyo.Param(
+                m.S, initialize=data.param("green_share_site_hold_mwh"), mutable=True
+            )
             m.green_share_site = pyo.Constraint(
                 m.S,
                 rule=lambda m, s: (
-                    m.green_mwh[s] + m.GEC[s] >= m.green_share_min * m.facility_energy_mwh[s]
+                    m.green_mwh[s] + m.GEC[s] - m.green_share_site_hold_mwh[s]
+                    >= m.green_share_min * m.facility_energy_mwh[s]
                 ),
             )
             add_limit(
@@ -106,12 +123,16 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                     rank=7,
                     meaning="1 MWh more green energy required at the site",
                     dispatch=True,
+                    hold="green_share_site_hold_mwh",
                     **green,
                 ),
             )
         else:
+            m.green_share_hold_mwh = pyo.Param(
+                initialize=data.param("green_share_hold_mwh"), mutable=True
+            )
             m.green_share_limit = pyo.Constraint(
-                expr=sum(m.green_mwh[s] + m.GEC[s] for s in m.S)
+                expr=sum(m.green_mwh[s] + m.GEC[s] for s in m.S) - m.green_share_hold_mwh
                 >= m.green_share_min * sum(m.facility_energy_mwh[s] for s in m.S)
             )
             add_limit(
@@ -124,6 +145,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                     rank=6,
                     meaning="1 MWh more green energy required (overall target)",
                     dispatch=True,
+                    hold="green_share_hold_mwh",
                     **green,
                 ),
             )

@@ -84,6 +84,11 @@ class Limit:
         relaxed (demand_met: the unserved demand u).
     bound: (variable, Param) when the limit is the variable's upper bound (grid connection);
         its slack is per `slack_index` positions of the variable's index.
+    amount_unit: the unit of an amount of violation in model units ("MWh/yr", "t CO2/yr"),
+        for the full-year check's sentences about plan-wide rows.
+    hold: name of a mutable Param [model units, ≥ 0, default 0], indexed like the limit,
+        that tightens its row by its value (`planner.hold`: --hold-full-year raises it by the
+        shortfall the full year measured).
     """
 
     name: str
@@ -104,6 +109,8 @@ class Limit:
     slack_var: str | None = None
     bound: tuple[str, str] | None = None
     slack_index: tuple[int, ...] = ()
+    amount_unit: str = ""
+    hold: str | None = None
 
 
 @dataclass(frozen=True)

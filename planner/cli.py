@@ -117,6 +117,7 @@ def _summary_table(summary: dict) -> Table:
         ("annual cost [M yuan/yr]", summary.get("objective_myuan"), "{:,.1f}"),
         ("emissions [kt CO2/yr]", _scale(summary.get("emissions_t"), 1e-3), "{:,.1f}"),
         ("green share [%]", _scale(summary.get("green_share"), 100), "{:.1f}"),
+        ("hourly CFE score [%]", _scale(summary.get("cfe_score"), 100), "{:.1f}"),
         ("compute served in the west [%]", _scale(summary.get("west_share"), 100), "{:.1f}"),
         ("average PUE [-]", summary.get("pue_avg"), "{:.3f}"),
         ("water [million m3/yr]", _scale(summary.get("water_m3"), 1e-6), "{:.2f}"),
@@ -158,6 +159,17 @@ def run(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the results path.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    hold_full_year: Annotated[
+        bool,
+        typer.Option(
+            "--hold-full-year",
+            help="Re-dispatch over the full year and tighten each target it breaks on the "
+            "typical days by the shortfall, re-solving until the full year holds.",
+        ),
+    ] = False,
+    hold_rounds: Annotated[
+        int, typer.Option(min=1, help="At most this many tightenings with --hold-full-year.")
+    ] = 4,
     redispatch: Annotated[
         bool,
         typer.Option(
@@ -195,7 +207,9 @@ def run(
                 time_limit=time_limit,
                 gap=gap,
                 threads=threads,
-                redispatch=redispatch,
+                redispatch=redispatch or hold_full_year,
+                hold_full_year=hold_full_year,
+                hold_rounds=hold_rounds,
                 progress=line.progress if line is not None else None,
             )
             with line if line is not None else _Null():
@@ -247,6 +261,8 @@ def run(
             line = mip_text(manifest.get("solver", {}))
             if line:
                 out.print(escape(line))
+        for r in summary.get("hold_full_year") or []:
+            out.print(_hold_line(r))
         if summary.get("redispatch"):
             out.print(_full_year_line(summary["redispatch"]))
         elif redispatch and summary.get("time") == "full":
@@ -264,6 +280,17 @@ def run(
     _exit(code)
 
 
+def _hold_line(r: dict) -> str:
+    """One round of --hold-full-year: costs, the largest shortfall and the rows broken."""
+    line = (
+        f"hold round {r['round']}: {r['status']}, plan {r['plan_cost_myuan']:,.1f} M yuan/yr, "
+        f"full year {r['annual_cost_myuan']:,.1f}, shortfall {r['shortfall_relative']:.3%}"
+    )
+    if r.get("broken"):
+        line += f" ({escape(str(r['broken']))})"
+    return line
+
+
 def _full_year_line(total: dict) -> str:
     """One line: the plan's full-year re-dispatch against its typical-day objective."""
     if total.get("annual_cost_myuan") is None:
@@ -272,7 +299,23 @@ def _full_year_line(total: dict) -> str:
         f"full-year re-dispatch: {total['annual_cost_myuan']:,.1f} M yuan/yr against the plan's "
         f"{total['plan_cost_myuan']:,.1f} (typical-day error {total['cost_error_pct']:+.2f}%)"
     )
-    if total.get("relaxed"):
+    emissions, planned = total.get("emissions_t"), total.get("plan_emissions_t")
+    if emissions is not None and planned:
+        line += (
+            f"; emissions {emissions / 1e3:,.1f} kt against {planned / 1e3:,.1f} "
+            f"({100 * (emissions - planned) / planned:+.1f}%)"
+        )
+    share, plan_share = total.get("green_share"), total.get("plan_green_share")
+    if share is not None and plan_share is not None and share == share:
+        line += f"; green share {share:.1%} against {plan_share:.1%}"
+    cfe, plan_cfe = total.get("cfe_score"), total.get("plan_cfe_score")
+    if cfe is not None and plan_cfe is not None and cfe == cfe:
+        line += f"; hourly CFE {cfe:.1%} against {plan_cfe:.1%}"
+    broken = total.get("broken_limits")
+    if broken:
+        lines = [f"  - {escape(str(b['sentence']))}" for b in broken]
+        line += "; limits broken over the full year:\n" + "\n".join(lines)
+    elif total.get("relaxed"):
         line += f"; limits broken over the full year: {escape(str(total['relaxed']))}"
     return line
 

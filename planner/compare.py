@@ -41,6 +41,7 @@ HEADLINE = (
     ("objective_myuan", "annual cost", "M yuan/yr", 1.0, "lower"),
     ("emissions_t", "grid CO2 emissions", "kt CO2/yr", 1e-3, "lower"),
     ("green_share", "green share of facility energy", "%", 100.0, "higher"),
+    ("cfe_score", "hourly CFE score (24/7 matched)", "%", 100.0, "higher"),
     ("pue_avg", "average PUE", "-", 1.0, "lower"),
     ("water_m3", "water use", "million m3/yr", 1e-6, "lower"),
     ("west_share", "compute served in the west", "%", 100.0, ""),
@@ -56,6 +57,7 @@ FULL_YEAR = (
     ("redispatch.annual_cost_myuan", "annual cost, full year", "M yuan/yr", 1.0, "lower"),
     ("redispatch.emissions_t", "grid CO2 emissions, full year", "kt CO2/yr", 1e-3, "lower"),
     ("redispatch.green_share", "green share, full year", "%", 100.0, "higher"),
+    ("redispatch.cfe_score", "hourly CFE score, full year", "%", 100.0, "higher"),
     ("redispatch.pue", "average PUE, full year", "-", 1.0, "lower"),
 )
 CAPACITY_COLUMNS = ("it_capacity_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh")

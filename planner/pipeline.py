@@ -53,6 +53,8 @@ class RunOptions:
     # what the console shows while it runs: each line HiGHS logs, and the re-dispatch's
     # "site groups done / total"; not part of the run's record
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    hold_full_year: bool = False  # tighten targets until the full year meets them (planner.hold)
+    hold_rounds: int = 4  # at most this many tightenings with hold_full_year
 
     def as_dict(self) -> dict:
         return {
@@ -63,6 +65,11 @@ class RunOptions:
             "gap": self.gap,
             "threads": self.threads,
             "redispatch": self.redispatch,
+            **(
+                {"hold_full_year": True, "hold_rounds": self.hold_rounds}
+                if self.hold_full_year
+                else {}
+            ),
         }
 
 
@@ -79,6 +86,7 @@ class Solved:
     explanation: dict | None = None
     solver: ModelSolver | None = None  # loaded; change mutable Params and .solve() again
     redispatch: pd.DataFrame | None = None  # full-year re-dispatch table (planner.redispatch)
+    hold_rounds: pd.DataFrame | None = None  # rounds of --hold-full-year (planner.hold)
 
 
 Phase = Callable[[str], None]

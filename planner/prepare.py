@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from models.data import ModelData
+from planner.grid_clean import as_param, grid_clean_share
 from planner.inputs.case import Case
 from planner.inputs.schema import RENEWABLE_KINDS, STANDARD_RENEWABLES
 from planner.inputs.validate import renewable_profile
@@ -365,6 +366,21 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         "gec_on": gec is not None,
         "gec_price_myuan_per_mwh": (float(gec) if gec is not None else 0.0) * MYUAN_PER_YUAN,
         "min_utilisation": _optional(policy.get("min_utilisation")),
+        # hourly CFE (models/cfe.py): the grid's clean share per site and step, the target
+        "grid_clean": as_param(grid_clean_share(case, p)),
+        "cfe_min": _optional(policy.get("cfe_min")),
+        "cfe_scope": "site" if policy.get("cfe_scope") == "site" else "overall",
+        # green power trading contracts (models/contracts.py): premium [M yuan/MWh], profile
+        "ppa_premium_myuan_per_mwh": None
+        if _optional(policy.get("ppa_premium")) is None
+        else float(policy["ppa_premium"]) * MYUAN_PER_YUAN,
+        "ppa_profile": "pv" if policy.get("ppa_profile") == "pv" else "wind",
+        # holds of --hold-full-year [t CO2/yr, MWh/yr]: 0 as prepared (planner.hold raises them)
+        "carbon_cap_hold_t": 0.0,
+        "green_share_hold_mwh": 0.0,
+        "green_share_site_hold_mwh": dict.fromkeys(sites, 0.0),
+        "cfe_hold_mwh": 0.0,
+        "cfe_site_hold_mwh": dict.fromkeys(sites, 0.0),
         "voucher_budget_myuan": _column(v, "budget_myuan_per_yr"),
         # rate [-] · price [yuan/MWh IT] · 8760 h · 1e-6: M yuan per MW of eligible load
         "voucher_myuan_per_mw_yr": {

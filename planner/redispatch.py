@@ -75,10 +75,14 @@ COLUMNS = [
     "pue_cap",
     "green_share",
     "plan_green_share",
+    "cfe_mwh",
+    "cfe_score",
+    "plan_cfe_score",
     "water_m3",
     "unserved_mw",
     "relaxed",
     "limit_excess",
+    "broken",
     "plan_only_myuan",
     "rows",
     "columns",
@@ -103,8 +107,11 @@ NOT_SUMMED = {
     "pue_cap",
     "green_share",
     "plan_green_share",
+    "cfe_score",
+    "plan_cfe_score",
     "relaxed",
     "limit_excess",
+    "broken",
     "plan_only_myuan",
 }
 
@@ -235,6 +242,7 @@ def site_tasks(case: Case, results: Results) -> list[SiteTask]:
                 "Cap_VRE": {v: max(0.0, float(row[f"{v}_mw"])) for v in renewables},
                 "Cap_E": max(0.0, float(row["battery_mwh"])),
                 "Cap_P": max(0.0, float(row["battery_mw"])),
+                "Cap_PPA": max(0.0, float(row.get("contract_capacity_mw", 0.0) or 0.0)),
             }
         lines = results.extra.get("line_new_mw", {})
         tasks.append(
@@ -257,6 +265,8 @@ def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
             m.Cap_VRE[site, v].fix(caps["Cap_VRE"].get(v, 0.0))
         m.Cap_E[site].fix(caps["Cap_E"])
         m.Cap_P[site].fix(caps["Cap_P"])
+        if m.component("Cap_PPA") is not None:  # green power contracts (models/contracts.py)
+            m.Cap_PPA[site].fix(caps.get("Cap_PPA", 0.0))
     for line in getattr(m, "LN", ()):  # new power-line capacity is part of the plan
         m.Cap_L[line].fix(max(0.0, float(task.lines.get(line, 0.0))))
     shadow = 0.0
@@ -344,6 +354,167 @@ def broken_limits(slacks: list) -> tuple[list[str], float]:
     return broken, sum(x for _, x in excess)
 
 
+# Private keys of a component's first row: its parts of the plan-wide rows and the site limits
+# it breaks (popped by `redispatch` before the table is made).
+PLAN_PARTS = "_plan_parts"
+SITE_BREAKS = "_site_breaks"
+# A limit is broken over the full year when its excess is above this share of its size.
+BROKEN_RELATIVE = 1e-6
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One limit row the full year breaks.
+
+    limit, what: the limit's component name and plain name; scope: "site" or "plan"; key:
+    the row's index as text ('' for a scalar row, the site for a site row); amount: the
+    excess in model units (`unit`: MWh/yr, t CO2/yr, m3/yr ...), ≥ 0 and the amount by
+    which the row's `≤` form is exceeded; size: the row's size (its right-hand side, or the
+    sum of the terms that push it up), so relative = amount / size; sentence: one line.
+    hold: the mutable Param that tightens the row on the typical days (`planner.hold`)."""
+
+    limit: str
+    what: str
+    scope: str
+    key: str
+    amount: float
+    size: float
+    sentence: str
+    unit: str = ""
+    hold: str | None = None
+
+    @property
+    def relative(self) -> float:
+        return self.amount / self.size if self.size > EPS else math.inf
+
+    def as_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "relative": self.relative}
+
+
+def _le_form(con) -> tuple[int, float]:
+    """(sign, bound) of a row written sign × body ≤ bound (a ≥ row has sign −1)."""
+    if con.has_ub():
+        return 1, float(pyo.value(con.upper))
+    return -1, -float(pyo.value(con.lower))
+
+
+def _row_figures(con, sign: int) -> tuple[float, float]:
+    """(value, push) of sign × body at the current solution: its value, and the sum of its
+    positive terms (variables and constant), the size a violation is measured against."""
+    from pyomo.repn import generate_standard_repn
+
+    repn = generate_standard_repn(con.body, compute_values=True, quadratic=False)
+    terms = [
+        sign * float(c) * float(v.value or 0.0)
+        for c, v in zip(repn.linear_coefs, repn.linear_vars, strict=True)
+    ]
+    constant = sign * float(repn.constant)
+    value = sum(terms) + constant
+    push = sum(t for t in terms if t > 0) + max(constant, 0.0)
+    return value, push
+
+
+def plan_row_parts(m: pyo.ConcreteModel) -> list[dict]:
+    """This component's parts of the plan-wide dispatch rows (deactivated in its LP): per
+    row, its `≤` form value and push here (`_row_figures`) and its bound. A plan-wide row is
+    a sum over sites, so the plan's full-year row is the sum of the components' parts
+    against the one bound (`plan_breaks`)."""
+    from models.registry import key_text, registry
+
+    parts = []
+    for limit in registry(m).active_limits(m):
+        if limit.scope != "plan" or not limit.dispatch or limit.bound is not None:
+            continue
+        for key, con in m.component(limit.name).items():
+            sign, bound = _le_form(con)
+            value, push = _row_figures(con, sign)
+            parts.append(
+                dict(
+                    limit=limit.name,
+                    what=limit.what,
+                    key=key_text(key),
+                    unit=limit.amount_unit,
+                    hold=limit.hold,
+                    bound=bound,
+                    value=value,
+                    push=push,
+                )
+            )
+    return parts
+
+
+def plan_breaks(parts: list[dict]) -> tuple[list[Broken], list[Broken]]:
+    """(every plan-wide row with its full-year excess, negative when it holds; those broken)
+    from the components' parts: Σ value − bound against max(Σ push, |bound|)."""
+    rows: dict[tuple[str, str], dict] = {}
+    for part in parts:
+        row = rows.setdefault((part["limit"], part["key"]), {**part, "value": 0.0, "push": 0.0})
+        row["value"] += part["value"]
+        row["push"] += part["push"]
+    checked = []
+    for row in rows.values():
+        amount = row["value"] - row["bound"]
+        size = max(row["push"], abs(row["bound"]))
+        where = f" ({row['key']})" if row["key"] else " (overall)"
+        sentence = (
+            f"{row['what']}{where}: broken by {amount:,.0f} {row['unit']} over the full year "
+            f"({amount / size:.2%} of the limit)"
+            if size > EPS
+            else f"{row['what']}{where}: {amount:,.3g} over the full year"
+        ).replace("  ", " ")
+        checked.append(
+            Broken(
+                row["limit"],
+                row["what"],
+                "plan",
+                row["key"],
+                amount,
+                size,
+                sentence,
+                row["unit"],
+                row["hold"],
+            )
+        )
+    broken = [b for b in checked if b.amount > EXCESS_TOLERANCE and b.relative > BROKEN_RELATIVE]
+    return checked, broken
+
+
+def site_breaks(m: pyo.ConcreteModel, slacks: list) -> list[Broken]:
+    """The site limit rows this component breaks (slack above tolerance), each with its
+    excess [model units], size and the limit's own sentence."""
+    from models.registry import key_text
+
+    out = []
+    for slack in slacks:
+        amount = float(slack.var.value or 0.0)
+        if amount <= EXCESS_TOLERANCE:
+            continue
+        limit = slack.limit
+        con = m.component(limit.name)[slack.key]
+        sign, bound = _le_form(con)
+        _, push = _row_figures(con, sign)
+        size = max(push, abs(bound))
+        sentence = (
+            limit.describe(m, slack.key, amount)
+            if limit.describe is not None
+            else f"{limit.what} ({key_text(slack.key)}): broken by {amount:,.3g}"
+        )
+        out.append(
+            Broken(
+                limit.name,
+                limit.what,
+                "site",
+                key_text(slack.key),
+                amount,
+                size,
+                sentence,
+                limit.amount_unit,
+                limit.hold,
+            )
+        )
+    return out
+
+
 def allow_unserved(m: pyo.ConcreteModel) -> bool:
     """Let demand go unserved (at the case's penalty): the last resort when the fixed
     capacities cannot carry the year's load. Returns False when it already could."""
@@ -395,6 +566,10 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
     )
     rows = [row] + [{"site": s, "status": outcome.status} for s in task.sites[1:]]
     if outcome.has_solution:
+        row[PLAN_PARTS] = plan_row_parts(pipeline.model)
+        row[SITE_BREAKS] = site_breaks(pipeline.model, slacks)
+        for r in rows:
+            r["broken"] = "; ".join(b.sentence for b in row[SITE_BREAKS] if b.key == r["site"])
         broken, excess = broken_limits(slacks)
         relaxed = ",".join(broken + (["demand_met"] if unserved else []))
         for r in rows:
@@ -420,6 +595,8 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
                 facility_energy_mwh=float(s["facility_energy_mwh"]),
                 pue=_float(s["pue"]),
                 green_share=_float(s["green_share"]),
+                cfe_mwh=float(s.get("cfe_mwh", math.nan)),
+                cfe_score=_float(s.get("cfe_score")),
                 water_m3=float(s["water_m3"]),
             )
         row["unserved_mw"] = float(results.summary["unserved_mw"])
@@ -471,6 +648,9 @@ def redispatch(
     options = options or RedispatchOptions()
     tasks = site_tasks(case, results)
     rows = _solve_all(tasks, options)
+    parts = [p for r in rows for p in r.pop(PLAN_PARTS, None) or []]
+    site_broken = [b for r in rows for b in r.pop(SITE_BREAKS, None) or []]
+    checked, plan_broken = plan_breaks(parts)
     table = pd.DataFrame(rows)
     plan = results.sites.set_index("site")
     table["plan_cost_myuan"] = table["site"].map(plan["cost_myuan"])
@@ -479,9 +659,15 @@ def redispatch(
     table["plan_pue"] = table["site"].map(plan["pue"])
     table["pue_cap"] = table["site"].map(plan["pue_cap"])
     table["plan_green_share"] = table["site"].map(plan["green_share"])
+    if "cfe_score" in plan:
+        table["plan_cfe_score"] = table["site"].map(plan["cfe_score"])
     costs = results.costs.set_index("term")["cost_myuan"]
     plan_only = float(sum(costs.get(term, 0.0) for term in results.extra["plan_only_terms"]))
     total = _total_row(table, results, plan_only)
+    if plan_broken:
+        names = ", ".join(sorted({b.limit for b in plan_broken}))
+        total["relaxed"] = "; ".join(x for x in (total["relaxed"], f"plan: {names}") if x)
+    total["broken"] = "; ".join(b.sentence for b in plan_broken)
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         plan_cost = table["plan_cost_myuan"].to_numpy(dtype=float)
@@ -492,18 +678,25 @@ def redispatch(
             / table["annual_cost_myuan"].to_numpy(dtype=float),
             np.nan,
         )
-    return table.reindex(columns=COLUMNS)
+    table = table.reindex(columns=COLUMNS)
+    # the limits the full year breaks, plan-wide ones first, and every plan-wide row checked
+    table.attrs["broken"] = [b.as_dict() for b in plan_broken + site_broken]
+    table.attrs["plan_limits"] = [b.as_dict() for b in checked]
+    return table
 
 
 def total_figures(table: pd.DataFrame) -> dict:
     """The `total` row of a re-dispatch table as a plain dict (every column but the per-phase
-    seconds): what a run's summary.json keeps."""
+    seconds): what a run's summary.json keeps, with `broken_limits`: every limit row the full
+    year breaks (limit, what, scope, key, amount [unit], size, relative, sentence)."""
     total = table[table["site"] == TOTAL].iloc[0]
-    return {
+    figures = {
         column: total.get(column)
         for column in COLUMNS
         if column != "site" and not column.endswith("_seconds")
     }
+    figures["broken_limits"] = list(table.attrs.get("broken", []))
+    return figures
 
 
 def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
@@ -535,5 +728,7 @@ def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
         "plan_pue": summary.get("pue_avg"),
         "green_share": green / facility if facility > EPS else math.nan,
         "plan_green_share": summary.get("green_share"),
+        "cfe_score": summed.get("cfe_mwh", math.nan) / facility if facility > EPS else math.nan,
+        "plan_cfe_score": summary.get("cfe_score"),
         "plan_only_myuan": plan_only,
     }

@@ -29,7 +29,16 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch", "lines")
+RESULT_TABLES = (
+    "sites",
+    "routing",
+    "costs",
+    "duals",
+    "unserved",
+    "redispatch",
+    "lines",
+    "hold_rounds",
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -215,6 +224,7 @@ HEADLINE = (
     ("objective_myuan", "Annual cost", 1.0, 0, "M yuan/yr"),
     ("emissions_t", "Grid CO₂ emissions", 1e-6, 3, "Mt CO₂/yr"),
     ("green_share", "Green share of facility energy", 100.0, 1, "%"),
+    ("cfe_score", "Hourly CFE score (24/7 matched)", 100.0, 1, "%"),
     ("west_share", "Compute served in the west", 100.0, 1, "%"),
     ("pue_avg", "Average PUE", 1.0, 3, "facility ÷ IT energy"),
     ("water_m3", "Water use", 1e-6, 2, "million m³/yr"),
@@ -509,6 +519,8 @@ FULL_YEAR_COLUMNS = {
     "pue_cap": "pue_cap",
     "plan_green_share": "planned_green_share",
     "green_share": "full_year_green_share",
+    "plan_cfe_score": "planned_cfe_score",
+    "cfe_score": "full_year_cfe_score",
     "plan_emissions_t": "emissions_planned_t",
     "emissions_t": "emissions_full_year_t",
     "relaxed": "limits_broken_over_the_full_year",
@@ -524,12 +536,33 @@ def full_year_section(run: RunFolder) -> dict | None:
     frame = frame[frame["status"] != "idle"]
     total = table[table["site"] == "total"]
     total = total.iloc[0].to_dict() if len(total) else {}
-    broken = [
-        f"{site}: {what}"
-        for site, what in zip(table["site"], table["relaxed"].fillna(""), strict=True)
-        if site != "total" and str(what)
-    ]
-    return {"table": html_table(frame), "total": total, "broken": broken}
+    broken = _full_year_broken(table)
+    rounds = run.table("hold_rounds")
+    return {
+        "table": html_table(frame),
+        "total": total,
+        "broken": broken,
+        "rounds": html_table(rounds) if not rounds.empty else None,
+    }
+
+
+def _full_year_broken(table: pd.DataFrame) -> list[str]:
+    """One line per limit the full year breaks, with its amount: the plan-wide ones (the
+    total row's `broken`) first, then each site's. Folders written before the `broken`
+    column name the site limits relaxed."""
+    if "broken" not in table:
+        return [
+            f"{site}: {what}"
+            for site, what in zip(table["site"], table["relaxed"].fillna(""), strict=True)
+            if site != "total" and str(what)
+        ]
+    order = table.assign(_plan=table["site"] != "total").sort_values("_plan", kind="stable")
+    lines = []
+    for site, text in zip(order["site"], order["broken"].fillna(""), strict=True):
+        for sentence in str(text).split("; "):
+            if sentence.strip():
+                lines.append(sentence if site == "total" else f"{site}: {sentence}")
+    return lines
 
 
 def sites_tables(
@@ -553,6 +586,7 @@ def sites_tables(
         "wind_energy_mwh",
         "curtailed_mwh",
         "green_share",
+        "cfe_score",
         "emissions_t",
     ]
     existing = [c for c in sites.columns if c.startswith("existing_")]

@@ -25,9 +25,23 @@ def solve_case(
 ) -> Solved:
     """Prepare, build, solve and collect results for a loaded case (phases prepare, build,
     load, solve, extract; diagnose when infeasible and `explain`); with `options.redispatch`,
-    also re-dispatch a typical-day plan over the full year (phase redispatch)."""
+    also re-dispatch a typical-day plan over the full year (phase redispatch); with
+    `options.hold_full_year`, tighten its targets until the full year meets them
+    (`planner.hold`; `Solved.hold_rounds` lists the rounds)."""
     options = options or RunOptions()
     pipeline = Pipeline(case, options, on_phase=on_phase)
+    if options.hold_full_year:
+        pipeline.prepare()
+        if pipeline.data.time.mode != "full":
+            from planner.hold import hold_full_year, rounds_table
+
+            solved, history = hold_full_year(pipeline, options.hold_rounds)
+            solved.hold_rounds = rounds_table(history)
+            if solved.results is None and explain:
+                pipeline.explain()
+                solved = pipeline.solved()
+                solved.hold_rounds = rounds_table(history)
+            return solved
     solved = pipeline.run(explain=explain)
     data = pipeline.data
     if options.redispatch and solved.results is not None and data.time.mode != "full":

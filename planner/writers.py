@@ -418,6 +418,8 @@ def _write_extra(solved: Solved, folder: Path) -> None:
         write_csv(unserved, folder / "unserved.csv")
     if solved.redispatch is not None:
         write_csv(solved.redispatch, folder / "redispatch.csv")
+    if solved.hold_rounds is not None:
+        write_csv(solved.hold_rounds, folder / "hold_rounds.csv")
 
 
 def _summary(solved: Solved) -> dict:
@@ -437,6 +439,8 @@ def _summary(solved: Solved) -> dict:
         from planner.redispatch import total_figures
 
         summary["redispatch"] = total_figures(solved.redispatch)
+    if solved.hold_rounds is not None:
+        summary["hold_full_year"] = solved.hold_rounds.to_dict(orient="records")
     summary["inputs_sha256"] = solved.case.fingerprint()
     # the input warnings (implausible values, unreachable demand …), listed by the report
     summary["input_warnings"] = [str(w) for w in solved.case.warnings]

@@ -584,6 +584,35 @@ POLICY_VALUES = {
         "green certificates not available in the base case",
         Src("A", "modelling choice", "green certificates (GEC) optional [E price]"),
     ),
+    "cfe_min": (
+        None,
+        f"{POLICY_OFF}; hourly 24/7 CFE target",
+        Src(
+            "A",
+            "modelling choice",
+            "hourly CFE target off; Google's fleet CFE score 61-67% in 2019-21 [P]",
+        ),
+    ),
+    "ppa_premium": (
+        None,
+        "green power trading contracts not available in the base case",
+        Src(
+            "A",
+            "modelling choice",
+            "contracts optional; premium 30-50 yuan/MWh at the 2021 launch [S], "
+            "2024-25 not found [E price]",
+        ),
+    ),
+    "ppa_profile": (
+        "wind",
+        "contracts buy from the site's own wind profile",
+        Src("A", "modelling choice", "a wind plant in the site's province"),
+    ),
+    "cfe_scope": (
+        "overall",
+        "hourly CFE target over the whole plan",
+        Src("A", "modelling choice", "'site' applies it per site"),
+    ),
 }
 
 # --- vouchers, profiles, scenarios ---------------------------------------------------------------

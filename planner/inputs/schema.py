@@ -97,8 +97,11 @@ PROFILE_NAMES = ("temperature", "pv", "wind", "price", "demand")
 # its profile named in the row, its potential per site in sheet Potentials; any number of rows.
 RENEWABLE_KINDS = ("pv", "wind", "renewable")
 STANDARD_RENEWABLES = ("pv", "wind")
+# Profiles a case may list, not needed: grid_clean, the grid's hourly clean share per site
+# (0..1; generated from the emission factor when absent, planner/grid_clean.py).
+OPTIONAL_PROFILE_NAMES = ("grid_clean",)
 # profiles that are not capacity factors: a renewable cannot name them
-NON_CF_PROFILES = ("temperature", "price", "demand")
+NON_CF_PROFILES = ("temperature", "price", "demand", *OPTIONAL_PROFILE_NAMES)
 HOURS_PER_YEAR = 8760
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458  # in vacuum: no signal in fibre is faster
 
@@ -285,6 +288,41 @@ POLICY = Sheet(
             min=0,
             doc="Green electricity certificate price; blank = certificates not available.",
             plausible=(0, 300),
+        ),
+        Key(
+            "cfe_min",
+            "share",
+            default=None,
+            min=0,
+            max=1,
+            doc="Minimum hourly-matched carbon-free share (24/7 CFE score) of facility energy: "
+            "own PV/wind used + battery net + grid imports x the grid's hourly clean share.",
+            plausible=(0, 1),
+        ),
+        Key(
+            "ppa_premium",
+            "yuan/MWh",
+            default=None,
+            min=0,
+            doc="Green power trading contract (绿电交易) premium over the site's grid tariff; "
+            "blank = no contracts. Contracted energy follows ppa_profile hour by hour.",
+            plausible=(0, 200),
+        ),
+        Key(
+            "ppa_profile",
+            "",
+            "str",
+            default="wind",
+            choices=("wind", "pv"),
+            doc="The plant a contract buys from: the site's own wind or PV profile.",
+        ),
+        Key(
+            "cfe_scope",
+            "",
+            "str",
+            default="overall",
+            choices=("overall", "site"),
+            doc="Apply cfe_min to the whole plan or to each site.",
         ),
     ),
 )
@@ -855,7 +893,8 @@ PROFILES = Sheet(
             doc="Which profile the file holds; temperature, pv, wind and price are needed, "
             "demand when a class has a shape other than flat, and any other name a "
             "renewable technology's profile column gives (a capacity factor in [0, 1] per "
-            "site that has potential).",
+            "site that has potential); grid_clean (the grid's hourly clean share, 0..1 per "
+            "site) replaces the generated one.",
         ),
         Column(
             "file",

@@ -29,6 +29,7 @@ from planner.inputs.schema import (
     HOURS_PER_YEAR,
     KEYVALUE_COLUMNS,
     NON_CF_PROFILES,
+    OPTIONAL_PROFILE_NAMES,
     PROFILE_NAMES,
     RENEWABLE_KINDS,
     SHEETS,
@@ -56,6 +57,7 @@ PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "wind": (0.0, 1.0),
     "price": (0.0, None),
     "demand": (0.0, None),
+    "grid_clean": (0.0, 1.0),
 }
 CF_RANGE = (0.0, 1.0)  # any capacity-factor profile a renewable technology names [MW/MW]
 # a renewable technology's id names its result columns (<id>_mw, <id>_energy_mwh) and cost
@@ -1117,7 +1119,11 @@ def _check_profiles(
     listed = dict(zip(table["profile"], table.index, strict=True))
     cf_sites = _cf_profile_sites(out, sites)
     for name, row_number in list(listed.items()):
-        if name not in PROFILE_NAMES and name not in cf_sites:
+        if (
+            name not in PROFILE_NAMES
+            and name not in OPTIONAL_PROFILE_NAMES
+            and name not in cf_sites
+        ):
             out.warn(
                 "Profiles",
                 int(row_number),

@@ -2,7 +2,7 @@
 
 Three tiny in-code cases are built (never solved) so that every optional component exists in
 at least one of them: policies off (LP), every policy on with the green share over the whole
-plan (MILP mode), and the green share per site (LP).
+plan (MILP mode), and the green share and hourly CFE target per site (LP).
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ ALL_POLICIES = {
     "green_share_scope": "overall",
     "min_utilisation": 0.5,
     "gec_price": 50.0,
+    "cfe_min": 0.1,
+    "cfe_scope": "overall",
+    "ppa_premium": 20.0,
 }
 
 
@@ -86,7 +89,10 @@ def models() -> dict[str, pyo.ConcreteModel]:
     variants = {
         "baseline": (None, False),
         "all_policies_milp": (ALL_POLICIES, True),
-        "green_share_per_site": ({**ALL_POLICIES, "green_share_scope": "site"}, False),
+        "green_share_per_site": (
+            {**ALL_POLICIES, "green_share_scope": "site", "cfe_scope": "site"},
+            False,
+        ),
     }
     out = {
         name: build(prepare(_tiny_case(policy), TIME), BuildOptions(mip=mip))

@@ -168,7 +168,11 @@ def test_spot_values_follow_data_md(xlsx_tables):
         assert (settings.loc[key.name, "unit"] or "") == key.unit, key.name
     policy = xlsx_tables["Policy"].set_index("key")
     assert list(policy.index) == [k.name for k in POLICY.keys]
-    assert policy["value"].dropna().to_dict() == {"green_share_scope": "overall"}
+    assert policy["value"].dropna().to_dict() == {
+        "green_share_scope": "overall",
+        "ppa_profile": "wind",
+        "cfe_scope": "overall",
+    }
 
 
 def test_scenarios_shipped(xlsx_tables):

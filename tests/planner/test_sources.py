@@ -29,7 +29,9 @@ TOP = 40
 # Share of Sources rows flagged [P] in the shipped case. Issue 18 targets 40 %; the primary
 # sources that could be verified cover 27 of 362 rows (7.5 %), see docs/data.md. This floor keeps
 # the share from falling; raise it when rows gain verified primary citations.
-PRIMARY_SHARE_FLOOR = 27 / 362
+# 27 [P] rows; 366 rows since issue 16 added four [A] Policy rows (cfe_min, cfe_scope,
+# ppa_premium, ppa_profile: blank or a choice), so the floor is 27 of 366.
+PRIMARY_SHARE_FLOOR = 27 / 366
 
 
 def _load(name: str):
