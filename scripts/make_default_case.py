@@ -1291,6 +1291,15 @@ def render_docs(case: Case) -> str:
         "`bandwidth_cost` x route km / 100 (`planner/network.py`). The `bandwidth_cost` "
         "Sources row says so too.",
         "",
+        "## Existing capacity (`Existing`)",
+        "",
+        "No `Existing` rows: the default case plans on a greenfield (every existing capacity "
+        "0). No published source gives the hubs' existing IT capacity per hub in MW by cooling "
+        "technology, nor their existing PV, wind or battery; the one public figure found is an "
+        "aggregate (the eight hubs held 1.95 M racks by June 2024), which would need an assumed "
+        "kW per rack and an assumed split by hub, so it is not used. A case with existing "
+        "capacity adds rows (site, technology, capacity; formulation §2.1).",
+        "",
     ]
     scen = [[s, sh, k, c, v, n] for s, sh, k, c, v, n, _src in SCENARIO_ROWS]
     parts += [

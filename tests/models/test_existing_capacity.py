@@ -7,6 +7,8 @@ annuity is paid on new capacity only, fixed O&M on all capacity. Cases are built
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -97,6 +99,21 @@ def test_existing_capacity_costs_only_its_om_and_new_capacity_is_built_on_top(ex
     assert s1["existing_it_mw"] == pytest.approx(existing_mw, rel=REL)
     assert s1["new_it_mw"] == pytest.approx(new, abs=1e-6)
     assert s1["cost_myuan"] == pytest.approx(solved.outcome.objective, rel=REL)
+
+
+def test_milp_builds_whole_modules_on_top_of_existing_capacity():
+    """MILP mode, 20 MW modules: 141.2 MW IT needed, 30 MW exist (not a whole module), so
+    6 new modules (120 MW) are built: 150 MW in all."""
+    demand, existing, module = 120.0, 30.0, 20.0
+    case = _case([{"site": "s1", "technology": "air", "capacity": existing}], **_one_site(demand))
+    solved = solve_case(case, RunOptions(mip=True, gap=0.0), explain=False)
+    assert solved.outcome.status == "optimal", solved.outcome.status
+    new = module * math.ceil((demand / USABLE - existing) / module)
+    s1 = _site(solved, "s1")
+    assert s1["new_it_mw"] == pytest.approx(new, rel=REL)
+    assert s1["it_capacity_mw"] == pytest.approx(existing + new, rel=REL)
+    expected = annuity(AIR_LIFE) * AIR_CAPEX * new + AIR_OM * AIR_CAPEX * (existing + new)
+    assert solved.outcome.objective == pytest.approx(expected + _energy_costs(demand), rel=REL)
 
 
 def test_without_existing_rows_the_plan_is_the_greenfield_one():
