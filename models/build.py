@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from models.data import ModelData
 from models.demand import add_demand
 from models.facility import add_facility, add_milp
+from models.hardware import add_hardware
 from models.network import add_network
 from models.objective import add_objective
 from models.policy import add_policy
@@ -68,6 +69,7 @@ def build(data: ModelData, options: BuildOptions | None = None) -> pyo.ConcreteM
     add_energy_balance(m, data)
     add_network(m, data)
     add_policy(m, data)
+    add_hardware(m, data)  # after policy: it shares the voucher budgets
     if options.mip:
         add_milp(m, data)
     add_objective(m, data)

@@ -17,6 +17,7 @@ import pytest
 from models.build import BuildOptions, build
 from planner.prepare import prepare
 from planner.synthetic import small_case
+from tests.models.hardware_cases import every_hardware_option
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formulation.md"
 TIME = "typical:1"
@@ -88,10 +89,12 @@ def models() -> dict[str, pyo.ConcreteModel]:
         "all_policies_milp": (ALL_POLICIES, True),
         "green_share_per_site": ({**ALL_POLICIES, "green_share_scope": "site"}, False),
     }
-    return {
+    built = {
         name: build(prepare(_tiny_case(policy), TIME), BuildOptions(mip=mip))
         for name, (policy, mip) in variants.items()
     }
+    built["hardware"] = build(prepare(every_hardware_option(), TIME))  # §8b
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +128,11 @@ def test_tiny_cases_cover_every_optional_block(models):
         "modular",
         "cooling_choice",
         "one_cooling",
+        "server_power",
+        "supply_cap",
+        "domestic_share",
+        "voucher_domestic_use",
+        "power_discount_bill",
     ):
         assert optional in names, f"no tiny case builds m.{optional}"
     assert len(models["baseline"].water_cap_limit) == 1
@@ -173,6 +181,7 @@ def test_document_follows_the_build_order(doc_text):
         "`add_energy_balance`",
         "models/network.py",
         "models/policy.py",
+        "models/hardware.py",
         "`add_milp`",
         "models/objective.py",
     ]
