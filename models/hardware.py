@@ -24,8 +24,10 @@ allow_unserved).
 (H9) credit[s] ≤ disc[s] · price[s] · 8760 · Σ_{r,w,f dom} mw[f] · c[r,w,s,f]
                                                                           `power_discount_energy[s]`
      credit[s] ≤ disc[s] · price[s] · Σ_t ω_t tou[s,t] G[s,t]            `power_discount_bill[s]`
-Costs: server_capital (per site) Σ_{f,k} rate[f] · H[s,f,k]; domestic_power_discount (per
-site) −credit[s]; unserved_compute (plan) Σ penalty[w] · u_pf; vouchers_domestic (plan) −Σ vd.
+Costs (all plan-only: a full-year re-dispatch fixes facility capacities, not the hardware,
+and carries them as planned): server_capital Σ_{s,f,k} rate[f] · H[s,f,k] (hardware.csv
+gives it per site); domestic_power_discount −Σ_s credit[s]; unserved_compute Σ penalty[w] ·
+u_pf; vouchers_domestic −Σ vd.
 Units: PFLOPS, MW, M yuan/yr.
 """
 
@@ -140,13 +142,13 @@ def add_hardware(m: pyo.ConcreteModel, data: ModelData) -> None:
     _add_vouchers_domestic(m, data)
     _add_power_discount(m, data)
 
+    # plan-only: a full-year re-dispatch (planner/redispatch.py) fixes the plan's facility
+    # capacities, not its hardware, so it carries these terms as planned
     add_cost(
         m,
         "server_capital",
         12,
-        site=lambda m, s: sum(
-            m.server_capital_rate[f] * m.H[ss, f, k] for (ss, f, k) in m.SFK if ss == s
-        ),
+        plan=lambda m: sum(m.server_capital_rate[f] * m.H[s, f, k] for (s, f, k) in m.SFK),
     )
     penalty = data.param("unserved_myuan_per_pflops_yr")
     add_cost(
@@ -277,4 +279,4 @@ def _add_power_discount(m: pyo.ConcreteModel, data: ModelData) -> None:
             * sum(m.weight[t] * m.tou_factor[s, t] * m.G[s, t] for t in m.T)
         ),
     )
-    add_cost(m, "domestic_power_discount", 46, site=lambda m, s: -m.credit[s] if s in m.SD else 0)
+    add_cost(m, "domestic_power_discount", 46, plan=lambda m: -sum(m.credit[s] for s in m.SD))

@@ -29,7 +29,16 @@ from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESULT_TABLES = ("sites", "routing", "costs", "duals", "unserved", "redispatch")
+RESULT_TABLES = (
+    "sites",
+    "routing",
+    "costs",
+    "duals",
+    "unserved",
+    "redispatch",
+    "hardware",
+    "hardware_supply",
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
@@ -515,6 +524,29 @@ def full_year_section(run: RunFolder) -> dict | None:
     return {"table": html_table(frame), "total": total, "broken": broken}
 
 
+def compute_section(run: RunFolder) -> dict | None:
+    """'Compute and chips' (formulation §8b): the summary's compute figures, hardware.csv and
+    the supply table with its shadow prices; None when the run has no hardware families."""
+    figures = run.summary.get("compute")
+    if not figures:
+        return None
+    supply = run.table("hardware_supply")
+    binding = supply[supply["binding"].astype(str).str.lower() == "true"] if len(supply) else supply
+    return {
+        "figures": figures,
+        "hardware": html_table(run.table("hardware")) if len(run.table("hardware")) else None,
+        "supply": html_table(supply) if len(supply) else None,
+        "binding": [
+            (
+                str(r["family"]),
+                r["shadow_price_yuan_per_pflops_yr"],
+                r["shadow_price_yuan_per_server_yr"],
+            )
+            for _, r in binding.iterrows()
+        ],
+    }
+
+
 def sites_tables(
     sites: pd.DataFrame, names: pd.Series | None = None
 ) -> tuple[HtmlTable | None, HtmlTable | None]:
@@ -723,6 +755,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "flows": flows_table(routing),
         "unserved": html_table(unserved) if not unserved.empty else None,
         "full_year": full_year_section(run),
+        "compute": compute_section(run),
         "assumptions": assumptions,
         "input_warnings": s.get("input_warnings") or [],
         "flag_counts": flag_counts,
