@@ -587,7 +587,7 @@ DEMAND = Sheet(
             example=150,
             doc="Annual average IT load (MW), or sustained dense BF16 compute (PFLOPS) when "
             "the row's unit is PFLOPS.",
-            plausible=(0, 100000.0),
+            plausible=(0, 1000000.0),
         ),
         Column(
             "unit",
