@@ -19,6 +19,7 @@ from models.contracts import add_contracts
 from models.data import ModelData
 from models.demand import add_demand
 from models.facility import add_facility, add_milp
+from models.hardware import add_hardware
 from models.lines import add_lines
 from models.network import add_network
 from models.objective import add_objective
@@ -74,6 +75,7 @@ def build(data: ModelData, options: BuildOptions | None = None) -> pyo.ConcreteM
     add_network(m, data)
     add_policy(m, data)
     add_cfe(m, data)
+    add_hardware(m, data)  # after policy: it shares the voucher budgets
     if options.mip:
         add_milp(m, data)
     add_objective(m, data)

@@ -60,6 +60,16 @@ FULL_YEAR = (
     ("redispatch.cfe_score", "hourly CFE score, full year", "%", 100.0, "higher"),
     ("redispatch.pue", "average PUE, full year", "-", 1.0, "lower"),
 )
+# Compute and chips (formulation §8b; summary["compute"]); shown when any run has them, with
+# one row per accelerator family for its supply-cap shadow price ('/' walks nested dicts).
+COMPUTE = (
+    ("compute.pflops_installed", "accelerators installed", "PFLOPS", 1.0, ""),
+    ("compute.domestic_share", "domestic share of accelerators", "%", 100.0, ""),
+    ("compute.mw_per_pflops", "IT power per PFLOPS served", "kW/PFLOPS", 1000.0, "lower"),
+    ("compute.it_mwh_per_pflops_yr", "IT energy per PFLOPS-year", "MWh", 1.0, "lower"),
+    ("compute.liquid_cooled_share", "IT capacity on liquid cooling", "%", 100.0, ""),
+    ("compute.server_capital_myuan", "server capex", "M yuan/yr", 1.0, "lower"),
+)
 CAPACITY_COLUMNS = ("it_capacity_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh")
 # Capacity and routing rows whose values differ by less than this across the runs are not
 # listed as differences: a degenerate LP may shuffle a fraction of a MW between equal options.
@@ -178,12 +188,33 @@ def _add_deltas(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
 
 
 def _summary_value(summary: dict, key: str) -> float | None:
-    """summary[key], or summary[a][b] for 'a.b'; None when absent or not a number."""
+    """summary[key], or summary[a][b] for 'a.b' (summary[a][b][c] for 'a.b/c'); None when
+    absent or not a number."""
     head, _, tail = key.partition(".")
     value = summary.get(head)
-    if tail:
-        value = value.get(tail) if isinstance(value, dict) else None
+    for part in tail.split("/") if tail else ():
+        value = value.get(part) if isinstance(value, dict) else None
     return _number(value)
+
+
+def _compute_figures(runs: list[RunFolder]) -> list[tuple]:
+    """COMPUTE and one supply-shadow-price row per family, when any run has compute figures."""
+    if not any(r.summary.get("compute") for r in runs):
+        return []
+    families = _first_seen(
+        [f for r in runs for f in ((r.summary.get("compute") or {}).get("families") or {})]
+    )
+    per_family = [
+        (
+            f"compute.families/{f}/shadow_price_yuan_per_server_yr",
+            f"value of one more {f} server (supply shadow price)",
+            "yuan/yr",
+            1.0,
+            "",
+        )
+        for f in families
+    ]
+    return [*COMPUTE, *per_family]
 
 
 def headline_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
@@ -194,6 +225,7 @@ def headline_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
     figures = list(HEADLINE)
     if any(_summary_value(r.summary, FULL_YEAR[0][0]) is not None for r in runs):
         figures += FULL_YEAR
+    figures += _compute_figures(runs)
     for key, label, unit, scale, better in figures:
         row: dict[str, object] = {
             "figure": key,

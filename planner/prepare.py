@@ -33,6 +33,7 @@ from planner.inputs.case import Case
 from planner.inputs.schema import RENEWABLE_KINDS, STANDARD_RENEWABLES
 from planner.inputs.validate import renewable_profile
 from planner.network import links, routes
+from planner.prepare_hardware import demand_mw_equivalent, derive_hardware, pflops_classes
 from planner.timeseries import TimeSlices, select
 
 HOURS_PER_YEAR = 8760.0
@@ -185,7 +186,8 @@ def interpolate_curves(cooling: pd.DataFrame, temperature: pd.DataFrame, value: 
 def demand_peak_series(case: Case) -> pd.Series:
     """Hourly total IT demand [MW] over the year (shapes × MW), used to keep the peak day."""
     shapes = _shapes(case, case.profiles)
-    per_class = case.demand.groupby("workload_class")["demand_mw"].sum()
+    mw = demand_mw_equivalent(case)  # PFLOPS rows at their families' mean MW/PFLOPS
+    per_class = mw.groupby(case.demand["workload_class"]).sum()
     return (shapes[per_class.index] * per_class).sum(axis=1)
 
 
@@ -281,6 +283,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
     cf = {r.id: p[r.profile].reindex(columns=sites, fill_value=0.0) for r in vre}
     vre_max = {r.id: _vre_potential(case, r) for r in vre}
     demand = case.demand[case.demand["demand_mw"] > 0]
+    demand_in_mw = demand[~demand["workload_class"].isin(pflops_classes(case))]
     route_keys = list(
         zip(route_table["region"], route_table["workload_class"], route_table["site"], strict=True)
     )
@@ -324,7 +327,10 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         "demand_mw": {
             (str(r), str(w)): float(d)
             for r, w, d in zip(
-                demand["region"], demand["workload_class"], demand["demand_mw"], strict=True
+                demand_in_mw["region"],
+                demand_in_mw["workload_class"],
+                demand_in_mw["demand_mw"],
+                strict=True,
             )
         },
         "allow_unserved": bool(s["allow_unserved"]),
@@ -401,6 +407,8 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         "module_size_mw": float(s["module_size"]),
     }
     params.update(existing_params(case))
+    shape = _shapes(case, p)
+    params.update(derive_hardware(case, shape, annuity_factor))
     for name, fn in DERIVERS.items():
         extra = fn(case, time)
         clash = sorted(set(extra) & set(params))
@@ -427,7 +435,7 @@ def derive(case: Case, time: TimeSlices, link_table: pd.DataFrame | None = None)
         cf=cf,
         temperature=temperature,
         tou_factor=tou,
-        shape=_shapes(case, p),
+        shape=shape,
         params=params,
         case=case,
         time=time,

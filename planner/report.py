@@ -38,6 +38,8 @@ RESULT_TABLES = (
     "redispatch",
     "lines",
     "hold_rounds",
+    "hardware",
+    "hardware_supply",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 HOURS_PER_DAY = 24
@@ -565,6 +567,29 @@ def _full_year_broken(table: pd.DataFrame) -> list[str]:
     return lines
 
 
+def compute_section(run: RunFolder) -> dict | None:
+    """'Compute and chips' (formulation §8b): the summary's compute figures, hardware.csv and
+    the supply table with its shadow prices; None when the run has no hardware families."""
+    figures = run.summary.get("compute")
+    if not figures:
+        return None
+    supply = run.table("hardware_supply")
+    binding = supply[supply["binding"].astype(str).str.lower() == "true"] if len(supply) else supply
+    return {
+        "figures": figures,
+        "hardware": html_table(run.table("hardware")) if len(run.table("hardware")) else None,
+        "supply": html_table(supply) if len(supply) else None,
+        "binding": [
+            (
+                str(r["family"]),
+                r["shadow_price_yuan_per_pflops_yr"],
+                r["shadow_price_yuan_per_server_yr"],
+            )
+            for _, r in binding.iterrows()
+        ],
+    }
+
+
 def sites_tables(
     sites: pd.DataFrame, names: pd.Series | None = None
 ) -> tuple[HtmlTable | None, HtmlTable | None]:
@@ -784,6 +809,7 @@ def report_context(run: RunFolder, site: str | None = None) -> dict:
         "unserved": html_table(unserved) if not unserved.empty else None,
         "full_year": full_year_section(run),
         "power_lines": power_lines,
+        "compute": compute_section(run),
         "assumptions": assumptions,
         "input_warnings": s.get("input_warnings") or [],
         "solved": s.get("objective_myuan") is not None,

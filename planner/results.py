@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from models.data import ModelData
 from models.registry import connected_sites, key_text, registry
+from planner.results_hardware import compute_summary, hardware_on, hardware_table, supply_table
 from planner.solve import SolveOutcome
 
 HOURS_PER_YEAR = 8760.0
@@ -405,6 +406,12 @@ def collect(
     lines = line_table(m, data)
     if len(lines):
         extra["line_new_mw"] = dict(zip(lines["line"], lines["new_mw"], strict=True))
+    if hardware_on(m):  # formulation §8b: hardware.csv, hardware_supply.csv, summary.compute
+        extra["hardware"] = hardware_table(m, data)
+        extra["hardware_supply"] = supply_table(m, data, duals)
+        summary["compute"] = compute_summary(
+            extra["hardware"], extra["hardware_supply"], sites, costs
+        )
     return Results(summary, sites, routing, hourly, costs, duals, extra, lines)
 
 

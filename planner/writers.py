@@ -420,6 +420,9 @@ def _write_extra(solved: Solved, folder: Path) -> None:
         write_csv(solved.redispatch, folder / "redispatch.csv")
     if solved.hold_rounds is not None:
         write_csv(solved.hold_rounds, folder / "hold_rounds.csv")
+    for name in ("hardware", "hardware_supply"):  # formulation §8b, when the case has one
+        if extra.get(name) is not None:
+            write_csv(extra[name], folder / f"{name}.csv")
 
 
 def _summary(solved: Solved) -> dict:

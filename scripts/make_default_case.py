@@ -293,11 +293,217 @@ REGION_ROWS = (
 # class, max RTT ms (None = no limit), flexibility, shape, bandwidth Gbps/MW, share of demand
 CLASS_ROWS = (
     ("realtime", 5, "fixed", "realtime", 1.0, 0.15),
-    ("interactive", 20, "fixed", "interactive", 1.0, 0.30),
+    ("interactive", 20, "fixed", "interactive", 1.0, 0.225),
+    ("inference", 30, "fixed", "interactive", 1.0, 0.075),
     ("batch", None, "shiftable", "flat", 0.2, 0.25),
     ("training", None, "shiftable", "flat", 0.2, 0.25),
     ("storage", None, "fixed", "flat", 0.2, 0.05),
 )
+
+# --- compute and chips (issue 14; figures from the design folder's FACTS.md) -------------------
+
+FACTS = "design FACTS.md section 1"
+USD_CNY = 7.2  # yuan per US$ [A]
+SERVER_OVERHEAD = 1.3  # server price / price of its accelerators [A]
+USD_SOURCE = unsourced(
+    f"exchange rate {USD_CNY} yuan/US$ and a server price {SERVER_OVERHEAD} x its "
+    "accelerators' price"
+)
+BIS_2023 = (
+    "US BIS export-control update of 17 Oct 2023 (in force 16/17 Nov 2023): chips with total "
+    "processing performance >= 4,800 controlled for China"
+)
+PRESS = unsourced("press or secondary figure relayed in " + FACTS + " ([S], flagged [E])")
+# classes served in PFLOPS, and the reference fleet that converts their MW into PFLOPS: shares
+# of installed PFLOPS by family [A]
+PFLOPS_CLASSES = ("training", "inference")
+REFERENCE_FLEET = {"h100_class": 0.30, "h20_class": 0.20, "ascend_910b_class": 0.50}
+# family: origin, PFLOPS/server, kW/server, rack kW, M yuan/server, life yr, supply servers,
+# classes, {column: Src}
+HARDWARE_ROWS = (
+    (
+        "h100_class",
+        "imported",
+        8 * 0.989,
+        10.2,
+        4 * 10.2,
+        8 * 27_500 * USD_CNY * SERVER_OVERHEAD / 1e6,
+        5,
+        30_000,
+        "training,inference",
+        {
+            "pflops_per_server": Src(
+                "P",
+                "NVIDIA H100 Tensor Core GPU datasheet (2022): 989 TFLOPS dense BF16 (SXM)",
+                "8 GPUs per HGX/DGX server",
+            ),
+            "kw_per_server": Src(
+                "P",
+                "NVIDIA DGX H100 user guide (2023): 10.2 kW max system power",
+                "1.29 kW per PFLOPS",
+            ),
+            "rack_kw": Src(
+                "E", unsourced("4 DGX H100 per rack"), "4 x 10.2 kW = 41 kW: above the air limit"
+            ),
+            "capex_myuan_per_server": Src(
+                "E", PRESS, "US$25-30k per GPU (27.5k) x 8, server overhead and exchange rate [A]"
+            ),
+            "supply": Src(
+                "A",
+                unsourced("pre-ban installed base available to the plan"),
+                "new units banned since Nov 2023 [P, " + BIS_2023 + "]; import_ban sets 0",
+            ),
+        },
+    ),
+    (
+        "h20_class",
+        "imported",
+        8 * 0.148,
+        4.5,
+        4 * 4.5,
+        8 * 13_000 * USD_CNY * SERVER_OVERHEAD / 1e6,
+        5,
+        62_500,
+        "inference",
+        {
+            "pflops_per_server": Src(
+                "E", PRESS, "148 TFLOPS dense BF16 per H20 (Tom's Hardware), 8 per server"
+            ),
+            "kw_per_server": Src(
+                "E",
+                unsourced("HGX H20 server power not found"),
+                "assumed 4.5 kW: about 3.8 kW per PFLOPS",
+            ),
+            "rack_kw": Src("E", unsourced("4 servers per rack"), "18 kW: air-coolable"),
+            "capex_myuan_per_server": Src(
+                "E", PRESS, "US$12-14k per GPU (13k) x 8, server overhead and exchange rate [A]"
+            ),
+            "supply": Src(
+                "E",
+                unsourced("licence-dependent since Apr 2025"),
+                "0.5 M GPUs (scenarios 0 / 0.5 / 1 M in FACTS.md) / 8 per server; "
+                "import_ban sets 0",
+            ),
+        },
+    ),
+    (
+        "b200_class",
+        "imported",
+        8 * 2.25,
+        14.3,
+        4 * 14.3,
+        8 * 40_000 * USD_CNY * SERVER_OVERHEAD / 1e6,
+        5,
+        0,
+        "training,inference",
+        {
+            "pflops_per_server": Src(
+                "E", PRESS, "2,250 TFLOPS dense BF16 per B200 (HGX 1,000 W), 8 per server"
+            ),
+            "kw_per_server": Src(
+                "P",
+                "NVIDIA DGX B200 user guide (2024, docs.nvidia.com): 14.3 kW max system power",
+                "0.79 kW per PFLOPS",
+            ),
+            "rack_kw": Src("E", unsourced("4 DGX B200 per rack"), "57 kW: liquid cooling"),
+            "capex_myuan_per_server": Src(
+                "E", PRESS, "about US$40k per GPU x 8, server overhead and exchange rate [A]"
+            ),
+            "supply": Src("P", BIS_2023, "not available to China: a scenario may open it"),
+        },
+    ),
+    (
+        "ascend_910b_class",
+        "domestic",
+        8 * 0.320,
+        8 * 0.320 * 1.9,
+        8 * 8 * 0.320 * 1.9,
+        8 * 0.320 * 27_000 * USD_CNY * SERVER_OVERHEAD / 1e6,
+        5,
+        100_000,
+        "training,inference",
+        {
+            "pflops_per_server": Src(
+                "E", PRESS, "256-376 TFLOPS FP16 per 910B, central value 320; 8 per server"
+            ),
+            "kw_per_server": Src(
+                "E",
+                unsourced("about 1.9 kW per PFLOPS at system level (issue 14)"),
+                "1.9 x 2.56 PFLOPS",
+            ),
+            "rack_kw": Src("E", unsourced("8 servers per rack"), "39 kW: liquid cooling"),
+            "capex_myuan_per_server": Src(
+                "E",
+                unsourced("910B price not found"),
+                "at the CloudMatrix price per PFLOPS (US$27k) x 2.56 PFLOPS, server overhead [A]",
+            ),
+            "supply": Src(
+                "E",
+                unsourced("Ascend output <= 0.2 M dies in 2025 [S], doubling yearly [E]"),
+                "800k 910B-class chips for this plan over its build-out / 8 per server; "
+                "chip_shock halves it",
+            ),
+        },
+    ),
+    (
+        "ascend_910c_class",
+        "domestic",
+        8 * 300 / 384,
+        8 * 559 / 384,
+        559 / 16,
+        8 * 8.2e6 / 384 * USD_CNY / 1e6,
+        5,
+        50_000,
+        "training,inference",
+        {
+            "pflops_per_server": Src(
+                "E",
+                PRESS,
+                "CloudMatrix 384: 300 PFLOPS dense BF16 over 384 910C; a server = 8 NPUs",
+            ),
+            "kw_per_server": Src(
+                "E", PRESS, "CloudMatrix 384: 559 kW over 384 NPUs (1.86 kW per PFLOPS)"
+            ),
+            "rack_kw": Src("E", PRESS, "559 kW over 16 racks = 35 kW: above the air limit"),
+            "capex_myuan_per_server": Src(
+                "E",
+                PRESS,
+                "CloudMatrix 384 up to US$8.2 M (system price, no server overhead) x 8/384, "
+                "exchange rate [A]",
+            ),
+            "supply": Src(
+                "E",
+                unsourced(
+                    "Ascend output <= 0.2 M dies in 2025 [S], 2 dies per 910C, doubling yearly [E]"
+                ),
+                "400k 910C for this plan over its build-out / 8 per server; chip_shock halves it",
+            ),
+        },
+    ),
+)
+CPU_ROW = (
+    "cpu_general",
+    "domestic",
+    0.8,
+    12.0,
+    0.15,
+    5,
+    "realtime,interactive,batch,storage",
+)
+# Cooling max rack density [kW/rack], given on the first point of each curve
+MAX_RACK = {
+    "air": (30, Src("E", PRESS, "practical air limit ~30 kW/rack (rear-door exchangers 40-60)")),
+    "cold_plate": (140, Src("E", PRESS, "direct-to-chip standard 100-140 kW/rack (2024-25)")),
+    "immersion": (250, Src("E", PRESS, "immersion / hybrid 200-350 kW/rack")),
+}
+
+
+def kw_per_pflops(family: str) -> float:
+    row = next(r for r in HARDWARE_ROWS if r[0] == family)
+    return row[3] / row[2]
+
+
+REFERENCE_KW_PER_PFLOPS = sum(share * kw_per_pflops(f) for f, share in REFERENCE_FLEET.items())
 
 # --- technologies and cooling --------------------------------------------------------------------
 
@@ -613,6 +819,21 @@ POLICY_VALUES = {
         "hourly CFE target over the whole plan",
         Src("A", "modelling choice", "'site' applies it per site"),
     ),
+    "domestic_share_min": (
+        None,
+        f"{POLICY_OFF}; domestic_50 sets 0.5",
+        Src(
+            "A",
+            "modelling choice",
+            "no national domestic-chip quota is published; the domestic_50 scenario asks 50% "
+            "of installed accelerator PFLOPS",
+        ),
+    ),
+    "domestic_share_scope": (
+        "overall",
+        "domestic share over the whole plan",
+        Src("A", "modelling choice", "'zone' applies it to each zone's accelerators"),
+    ),
 }
 
 # --- vouchers, profiles, scenarios ---------------------------------------------------------------
@@ -720,6 +941,88 @@ SCENARIO_ROWS = (
         "no vouchers",
         Src("A", "scenario value", "voucher programme removed"),
     ),
+    *(
+        (
+            "air_only",
+            "Hardware",
+            family,
+            "rack_kw",
+            rack,
+            "racks spread out to fit air cooling",
+            Src("A", "scenario value", note),
+        )
+        for family, rack, note in (
+            ("h100_class", 20.4, "2 DGX H100-class servers per rack"),
+            ("b200_class", 14.3, "1 DGX B200-class server per rack"),
+            ("ascend_910b_class", 29.2, "6 servers per rack"),
+            ("ascend_910c_class", 29.1, "5 server slices of 8 NPUs per rack"),
+        )
+    ),
+    (
+        "import_ban",
+        "Hardware",
+        "h100_class",
+        "supply",
+        0,
+        "no new imported accelerators",
+        Src("A", "scenario value", "no H100/H800-class servers for the plan"),
+    ),
+    (
+        "import_ban",
+        "Hardware",
+        "h20_class",
+        "supply",
+        0,
+        "no new imported accelerators",
+        Src("A", "scenario value", "H20 licences refused"),
+    ),
+    (
+        "domestic_50",
+        "Policy",
+        "domestic_share_min",
+        "value",
+        0.5,
+        ">=50% of installed accelerator PFLOPS domestic",
+        Src("A", "scenario value", "no published national quota; a planner's mandate"),
+    ),
+    (
+        "domestic_50",
+        "Vouchers",
+        "hangzhou",
+        "domestic_rate_share",
+        0.3,
+        "Hangzhou pays 30% for domestic compute against 20%",
+        Src("E", PRESS, "Hangzhou compute vouchers: <=30% domestic compute, <=20% other"),
+    ),
+    *(
+        (
+            "domestic_50",
+            "Sites",
+            site,
+            "domestic_power_discount",
+            0.3,
+            "grid bill cut for domestic-chip data centres (western hubs)",
+            Src(
+                "E",
+                PRESS,
+                "Gansu, Guizhou, Inner Mongolia: bills cut by up to 50% for domestic-chip "
+                "data centres (Nov 2025); 30% taken as a central value",
+            ),
+        )
+        for site in ("horinger", "guian", "qingyang")
+    ),
+    *(
+        (
+            "chip_shock",
+            "Hardware",
+            family,
+            "supply",
+            "*0.5",
+            "domestic accelerator supply halved",
+            Src("A", "scenario value", "e.g. an HBM or 7 nm wafer shortfall"),
+        )
+        for family in ("ascend_910b_class", "ascend_910c_class")
+    ),
 )
 
 
@@ -792,6 +1095,7 @@ def build_case() -> Case:
     _regions_classes_demand(case)
     _sites(case)
     _technologies_and_cooling(case)
+    _hardware(case)
     _vouchers(case)
     _profiles(case)
     _scenarios(case)
@@ -845,15 +1149,26 @@ def _regions_classes_demand(case: Case) -> None:
             },
             sources,
         )
+    mix = ", ".join(f"{share:.0%} {f}" for f, share in REFERENCE_FLEET.items())
     for region, _name, _lat, _lon, total in REGION_ROWS:
         for cls, *_rest, share in CLASS_ROWS:
             note = (
-                f"region total {total} MW x {cls} share {share:.0%}; scale reference [P, "
+                f"region total {total} MW x {cls} share {share:.1%}; scale reference [P, "
                 "seed]: 2022 China >6.5 M standard racks, 180 EFLOPS"
             )
+            mw = total * share
+            if cls in PFLOPS_CLASSES:
+                value = round(mw * 1000 / REFERENCE_KW_PER_PFLOPS)
+                note += (
+                    f"; in PFLOPS: {mw:g} MW x 1000 / {REFERENCE_KW_PER_PFLOPS:.4f} kW per "
+                    f"PFLOPS of the reference fleet ({mix} of installed PFLOPS [A])"
+                )
+                row = {"demand_mw": value, "unit": "PFLOPS"}
+            else:
+                row = {"demand_mw": num(mw), "unit": "MW"}
             case.add(
                 "Demand",
-                {"region": region, "workload_class": cls, "demand_mw": num(total * share)},
+                {"region": region, "workload_class": cls, **row},
                 {"demand_mw": Src("A", DEMAND_2030, note)},
             )
 
@@ -947,11 +1262,61 @@ def _technologies_and_cooling(case: Case) -> None:
             wue, wue_src = air_wue(ambient), AIR_WUE
         else:
             wue, wue_src = WUE_FIXED[cooling]
+        row = {"cooling": cooling, "ambient_c": ambient, "pue": pue, "wue_l_per_kwh": num(wue)}
+        sources = {"ambient_c": pue_src, "pue": pue_src, "wue_l_per_kwh": wue_src}
+        if not any(r["cooling"] == cooling for r in case.rows["Cooling"]):
+            row["max_rack_kw"], sources["max_rack_kw"] = MAX_RACK[cooling]
+        case.add("Cooling", row, sources)
+
+
+def _hardware(case: Case) -> None:
+    for family, origin, pflops, kw, rack, capex, life, supply, classes, src in HARDWARE_ROWS:
         case.add(
-            "Cooling",
-            {"cooling": cooling, "ambient_c": ambient, "pue": pue, "wue_l_per_kwh": num(wue)},
-            {"ambient_c": pue_src, "pue": pue_src, "wue_l_per_kwh": wue_src},
+            "Hardware",
+            {
+                "family": family,
+                "kind": "accelerator",
+                "origin": origin,
+                "pflops_per_server": num(round(pflops, 4)),
+                "kw_per_server": num(round(kw, 3)),
+                "rack_kw": num(round(rack, 1)),
+                "capex_myuan_per_server": num(round(capex, 3)),
+                "server_life_yr": life,
+                "supply": supply,
+                "supply_unit": "servers",
+                "classes": classes,
+            },
+            {
+                **src,
+                "server_life_yr": Src(
+                    "A", unsourced("modelling assumption"), "5-year accelerator life"
+                ),
+            },
         )
+    family, origin, kw, rack, capex, life, classes = CPU_ROW
+    general = Src(
+        "A",
+        unsourced("general-purpose server placeholder"),
+        "MW classes are sized per MW, as without the sheet: these figures move no result",
+    )
+    case.add(
+        "Hardware",
+        {
+            "family": family,
+            "kind": "general_purpose",
+            "origin": origin,
+            "kw_per_server": kw,
+            "rack_kw": rack,
+            "capex_myuan_per_server": capex,
+            "server_life_yr": life,
+            "supply_unit": "servers",
+            "classes": classes,
+        },
+        {
+            c: general
+            for c in ("kw_per_server", "rack_kw", "capex_myuan_per_server", "server_life_yr")
+        },
+    )
 
 
 def _vouchers(case: Case) -> None:
@@ -1244,6 +1609,7 @@ def render_docs(case: Case) -> str:
         sources_of("Cooling", ["pue", "wue_l_per_kwh"]),
         "",
     ]
+    parts += [_hardware_section(case), ""]
     parts += [
         "## Settings and policy (`Settings`, `Policy`)",
         "",
@@ -1316,15 +1682,112 @@ def render_docs(case: Case) -> str:
 
 
 def _demand_matrix(case: Case) -> str:
-    demand = {(r["region"], r["workload_class"]): r["demand_mw"] for r in case.rows["Demand"]}
+    """MW of IT per region and class before the PFLOPS classes are converted, then the
+    PFLOPS the Demand sheet states for those classes."""
     classes = [c[0] for c in CLASS_ROWS]
+    share = {c[0]: c[-1] for c in CLASS_ROWS}
     rows = []
-    for region, *_rest in REGION_ROWS:
-        values = [demand[region, c] for c in classes]
+    for region, *_rest, total in REGION_ROWS:
+        values = [total * share[c] for c in classes]
         rows.append([region, *(f"{v:g}" for v in values), f"{sum(values):g}"])
-    totals = [sum(demand[r[0], c] for r in REGION_ROWS) for c in classes]
+    totals = [sum(r[-1] * share[c] for r in REGION_ROWS) for c in classes]
     rows.append(["**total**", *(f"{v:g}" for v in totals), f"{sum(totals):g}"])
-    return _md_table(["MW of IT [A]", *classes, "total"], rows)
+    demand = {(r["region"], r["workload_class"]): r["demand_mw"] for r in case.rows["Demand"]}
+    pflops = [
+        [region, *(f"{demand[region, c]:,}" for c in PFLOPS_CLASSES)]
+        for region, *_rest in REGION_ROWS
+    ]
+    mix = ", ".join(
+        f"{share:.0%} {f} ({kw_per_pflops(f):.2f} kW/PFLOPS)"
+        for f, share in REFERENCE_FLEET.items()
+    )
+    return "\n".join(
+        [
+            _md_table(["MW of IT [A]", *classes, "total"], rows),
+            "",
+            f"The classes {', '.join(PFLOPS_CLASSES)} are stated in PFLOPS of sustained dense "
+            "BF16 compute (Demand `unit` = PFLOPS): their MW above x 1000 / "
+            f"{REFERENCE_KW_PER_PFLOPS:.4f} kW per PFLOPS, the power of a reference fleet of "
+            f"{mix} of installed PFLOPS [A]. The plan then picks its own hardware mix, so the "
+            "MW it serves for them differs from the MW above.",
+            "",
+            _md_table(["PFLOPS [A]", *PFLOPS_CLASSES], pflops),
+        ]
+    )
+
+
+def _hardware_section(case: Case) -> str:
+    src = {(s["sheet"], s["key"], s["column"]): s for s in case.sources}
+    columns = [
+        "pflops_per_server",
+        "kw_per_server",
+        "rack_kw",
+        "capex_myuan_per_server",
+        "server_life_yr",
+        "supply",
+    ]
+    rows = []
+    for r in case.rows["Hardware"]:
+        cells = []
+        for c in columns:
+            value = r.get(c)
+            flag = src.get(("Hardware", r["family"], c))
+            cells.append("" if value is None else f"{value:g} [{flag['flag']}]" if flag else value)
+        kw = r["kw_per_server"] / r["pflops_per_server"] if r.get("pflops_per_server") else None
+        rows.append(
+            [
+                r["family"],
+                r["kind"],
+                r["origin"],
+                *cells,
+                "" if kw is None else f"{kw:.2f}",
+                r["classes"],
+            ]
+        )
+    notes = sorted(
+        {
+            f"- `{s['key']}` `{s['column']}` [{s['flag']}]: {s['source']}; {s['note']}"
+            for s in case.sources
+            if s["sheet"] == "Hardware"
+        }
+    )
+    limits = ", ".join(f"{k} {v[0]}" for k, v in MAX_RACK.items())
+    return "\n".join(
+        [
+            "## Compute and chips (`Hardware`, Cooling max rack density)",
+            "",
+            "Server families (issue 14; figures from the design folder's FACTS.md). A server is "
+            "8 accelerators (for the CloudMatrix class, a slice of 8 of its 384 NPUs); capex "
+            f"is the accelerators' price x {SERVER_OVERHEAD} for the rest of the server at "
+            f"{USD_CNY} yuan/US$ [A] (the CloudMatrix price is a system price). Press or "
+            "secondary figures ([S]) are flagged [E]. Supply is servers available to this "
+            "plan; blank = unlimited. The general-purpose row documents the MW classes, which "
+            "are sized per MW as without the sheet.",
+            "",
+            _md_table(
+                [
+                    "family",
+                    "kind",
+                    "origin",
+                    "PFLOPS/server",
+                    "kW/server",
+                    "kW/rack",
+                    "M yuan/server",
+                    "life yr",
+                    "supply servers",
+                    "kW/PFLOPS",
+                    "classes",
+                ],
+                rows,
+            ),
+            "",
+            f"Max rack density of the cooling technologies [E]: {limits} kW/rack (Cooling "
+            "`max_rack_kw`, on each curve's first point): the H100-, B200-, 910B- and "
+            "CloudMatrix-class racks need liquid cooling; air_only spreads them out.",
+            "",
+            *notes,
+        ]
+    )
 
 
 def _keyvalue_table(case: Case, sheet: str, src: dict) -> str:
@@ -1448,6 +1911,13 @@ def _ranking_section(case: Case) -> str:
         "(`tests/planner/test_sources.py`). Effects of a few tenths of a percent can shift "
         "between runs (equal-cost alternative optima of the LP, warm starts): read the order "
         "of the small ones loosely. `make rank` takes about 7-10 minutes on 2 shared cores.",
+        "",
+        "**Partly stale (issue 14).** Only the groups issue 14 changed (the six regional "
+        "demand groups, bandwidth per MW, RTT limit inference) were re-measured on the "
+        "new baseline (60,737 M yuan/yr, server capex included); the others were measured on "
+        "the baseline before it (33,793 M yuan/yr), so their cost effects in % read about "
+        "twice as large as they now are. The hardware inputs are not ranked yet. Re-run "
+        "`make rank` (about 70 minutes on a busy machine).",
         "",
         RANKING_BEGIN,
     ]

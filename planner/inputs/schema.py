@@ -103,6 +103,9 @@ OPTIONAL_PROFILE_NAMES = ("grid_clean",)
 # profiles that are not capacity factors: a renewable cannot name them
 NON_CF_PROFILES = ("temperature", "price", "demand", *OPTIONAL_PROFILE_NAMES)
 HOURS_PER_YEAR = 8760
+DEMAND_UNITS = ("MW", "PFLOPS")
+HARDWARE_KINDS = ("accelerator", "general_purpose")
+HARDWARE_ORIGINS = ("imported", "domestic")
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458  # in vacuum: no signal in fibre is faster
 
 SETTINGS = Sheet(
@@ -324,6 +327,24 @@ POLICY = Sheet(
             choices=("overall", "site"),
             doc="Apply cfe_min to the whole plan or to each site.",
         ),
+        Key(
+            "domestic_share_min",
+            "share",
+            default=None,
+            min=0,
+            max=1,
+            doc="Minimum share of installed accelerator PFLOPS that is of domestic origin "
+            "(sheet Hardware); blank = no mandate.",
+            plausible=(0, 1),
+        ),
+        Key(
+            "domestic_share_scope",
+            "",
+            "str",
+            default="overall",
+            choices=("overall", "zone"),
+            doc="Apply domestic_share_min to the whole plan or to each zone's accelerators.",
+        ),
     ),
 )
 
@@ -513,6 +534,19 @@ SITES = Sheet(
             example=0,
             plausible=(0, 10000),
         ),
+        Column(
+            "domestic_power_discount",
+            "domestic_power_discount",
+            "share",
+            required=False,
+            min=0,
+            max=1,
+            default=0.0,
+            doc="Cut of the grid bill for the energy of domestic accelerators (sheet Hardware) "
+            "at the site, as some western hubs grant; blank = none.",
+            example=0,
+            plausible=(0, 1),
+        ),
     ),
 )
 
@@ -597,8 +631,21 @@ DEMAND = Sheet(
             "MW",
             min=0,
             example=150,
-            doc="Annual average IT load.",
-            plausible=(0, 100000.0),
+            doc="Annual average IT load (MW), or sustained dense BF16 compute (PFLOPS) when "
+            "the row's unit is PFLOPS.",
+            plausible=(0, 1000000.0),
+        ),
+        Column(
+            "unit",
+            "unit",
+            dtype="str",
+            required=False,
+            default="MW",
+            choices=DEMAND_UNITS,
+            example="MW",
+            doc="Unit of the demand value: MW of IT (as served by general-purpose servers) or "
+            "PFLOPS of sustained dense compute (served by the accelerator families of sheet "
+            "Hardware). All rows of one class share one unit.",
         ),
     ),
 )
@@ -762,6 +809,19 @@ COOLING = Sheet(
             doc="Water usage effectiveness at that temperature, per kWh of IT energy.",
             plausible=(0, 10),
         ),
+        Column(
+            "max_rack_kw",
+            "max_rack_density",
+            "kW/rack",
+            required=False,
+            min=0,
+            min_exclusive=True,
+            example=30,
+            doc="Densest rack the technology can cool; blank = no limit. One value per "
+            "technology (repeat it on each point, or fill one point). Hardware families with "
+            "denser racks cannot run on it.",
+            plausible=(5, 500),
+        ),
     ),
 )
 
@@ -874,6 +934,127 @@ VOUCHERS = Sheet(
             list_ref="Sites",
             doc="Comma-separated site ids.",
             example="zhongwei",
+        ),
+        Column(
+            "domestic_rate_share",
+            "domestic_rate",
+            "share",
+            required=False,
+            min=0,
+            max=1,
+            example=0.3,
+            doc="Share paid for compute served by domestic accelerators (sheet Hardware); "
+            "blank = the rate above.",
+            plausible=(0, 1),
+        ),
+    ),
+)
+
+HARDWARE = Sheet(
+    "Hardware",
+    "table",
+    "Server families: compute, power, rack density, price, life, supply and the workload "
+    "classes each can serve. Without this sheet demand is in MW only (no chip model).",
+    required=False,
+    key=("family",),
+    columns=(
+        Column("family", "family", dtype="str", example="cpu_2s", doc="Family id (snake case)."),
+        Column(
+            "kind",
+            "kind",
+            dtype="str",
+            choices=HARDWARE_KINDS,
+            example="general_purpose",
+            doc="accelerator (serves PFLOPS classes) or general_purpose (serves MW classes, "
+            "per MW as without the sheet).",
+        ),
+        Column(
+            "origin",
+            "origin",
+            dtype="str",
+            choices=HARDWARE_ORIGINS,
+            example="domestic",
+            doc="imported or domestic: domestic-share policy, domestic voucher rate and "
+            "power discount apply to domestic accelerators.",
+        ),
+        Column(
+            "pflops_per_server",
+            "pflops_per_server",
+            "PFLOPS",
+            required=False,
+            min=0,
+            min_exclusive=True,
+            example=None,
+            doc="Dense BF16 compute of one server (no sparsity); required for accelerators.",
+            plausible=(0.01, 500),
+        ),
+        Column(
+            "kw_per_server",
+            "power_per_server",
+            "kW",
+            min=0,
+            min_exclusive=True,
+            example=0.8,
+            doc="All-in power of one server at full load (accelerators, CPUs, network share).",
+            plausible=(0.1, 200),
+        ),
+        Column(
+            "rack_kw",
+            "rack_density",
+            "kW/rack",
+            min=0,
+            min_exclusive=True,
+            example=12,
+            doc="Power of one rack as deployed; sets the cooling it needs (Cooling max rack "
+            "density).",
+            plausible=(2, 500),
+        ),
+        Column(
+            "capex_myuan_per_server",
+            "capex_per_server",
+            "M yuan",
+            min=0,
+            example=0.15,
+            doc="Purchase price of one server, annualised over its life (separately from the "
+            "facility capex per MW).",
+            plausible=(0, 100),
+        ),
+        Column(
+            "server_life_yr",
+            "life",
+            "yr",
+            min=0,
+            min_exclusive=True,
+            example=5,
+            doc="Economic life of the servers.",
+            plausible=(1, 15),
+        ),
+        Column(
+            "supply",
+            "supply",
+            required=False,
+            min=0,
+            example=None,
+            doc="Available nationally in the planning year, in supply_unit; blank = unlimited.",
+            plausible=(0, 1e8),
+        ),
+        Column(
+            "supply_unit",
+            "supply_unit",
+            dtype="str",
+            required=False,
+            default="servers",
+            choices=("servers", "PFLOPS"),
+            example="servers",
+            doc="Unit of the supply column.",
+        ),
+        Column(
+            "classes",
+            "classes",
+            dtype="str",
+            list_ref="Classes",
+            example="interactive",
+            doc="Comma-separated workload classes the family can serve.",
         ),
     ),
 )
@@ -1216,6 +1397,7 @@ SHEETS: tuple[Sheet, ...] = (
     COOLING,
     LINKS,
     VOUCHERS,
+    HARDWARE,
     PROFILES,
     SCENARIOS,
     SOURCES,
@@ -1258,8 +1440,10 @@ __all__ = [
     "CLASSES",
     "COOLING",
     "DEMAND",
+    "DEMAND_UNITS",
     "EXISTING",
     "EXISTING_KINDS",
+    "HARDWARE",
     "HOURS_PER_YEAR",
     "KEYVALUE_COLUMNS",
     "LINES",

@@ -48,7 +48,7 @@ _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
 _ID_FORBIDDEN = (",", "/", "\\")
-_ID_SHEETS = ("Regions", "Sites", "Classes", "Technologies", "Vouchers")
+_ID_SHEETS = ("Regions", "Sites", "Classes", "Technologies", "Vouchers", "Hardware")
 OVERRIDES = "overrides"  # frame.attrs key set by scenarios: {(row, header): Scenarios row}
 MAX_PROFILE_BYTES = 100 * 1024 * 1024
 PROFILE_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -869,6 +869,7 @@ def _check_consistency(out: Checked) -> None:
             out.error("Demand", None, column, message)
     if "Lines" in out.tables and _readable(out, "Lines", "Sites"):
         _check_lines(out)
+    _check_hardware(out)
 
 
 def _check_lines(out: Checked) -> None:
@@ -1085,6 +1086,119 @@ def _check_existing(out: Checked) -> None:
                     capacity,
                     f"existing {kind} at site {site} is above the site's {kind}_max ({limit:g} MW)",
                     float(row["capacity"]),
+                )
+
+
+def _check_hardware(out: Checked) -> None:
+    """Demand units, the Hardware sheet's families against the classes they serve, and the
+    Cooling sheet's max rack density (one value per technology)."""
+    if _readable(out, "Cooling") and "max_rack_kw" in out.tables["Cooling"]:
+        cooling = out.tables["Cooling"]
+        for tech, rows in cooling.groupby("cooling", sort=False):
+            given = rows["max_rack_kw"].dropna()
+            if given.nunique() > 1:
+                out.error(
+                    "Cooling",
+                    int(given.index[1]),
+                    out.header("Cooling", "max_rack_kw"),
+                    f"max rack density of '{tech}' differs between its points (first "
+                    f"{given.iloc[0]:g} at row {int(given.index[0])}): one value per technology",
+                    float(given.iloc[1]),
+                )
+    hardware = out.tables.get("Hardware")
+    has_hardware = hardware is not None and not hardware.empty
+    unit_of: dict[str, str] = {}
+    if _readable(out, "Demand"):
+        demand = out.tables["Demand"]
+        first: dict[str, int] = {}
+        for row_number, w, unit in zip(
+            demand.index, demand["workload_class"], demand["unit"], strict=True
+        ):
+            unit = unit or "MW"
+            if w not in unit_of:
+                unit_of[w], first[w] = unit, int(row_number)
+            elif unit_of[w] != unit:
+                out.error(
+                    "Demand",
+                    int(row_number),
+                    out.header("Demand", "unit"),
+                    f"class '{w}' is in {unit_of[w]} at row {first[w]}: all rows of one class "
+                    "share one unit",
+                    unit,
+                )
+        pflops_rows = demand[(demand["unit"] == "PFLOPS") & (demand["demand_mw"] > 0)]
+        if not has_hardware and "Hardware" not in out.unreadable:
+            for row_number in pflops_rows.index:
+                out.error(
+                    "Demand",
+                    int(row_number),
+                    out.header("Demand", "unit"),
+                    "demand in PFLOPS needs the Hardware sheet (the families that serve it)",
+                    "PFLOPS",
+                )
+    if not has_hardware or not _readable(out, "Hardware"):
+        return
+    serves: dict[str, list[str]] = {}
+    for row_number, row in hardware.iterrows():
+        family = str(row["family"])
+        classes = [c.strip() for c in str(row["classes"]).split(",") if c.strip()]
+        accelerator = row["kind"] == "accelerator"
+        if accelerator and math.isnan(float(row["pflops_per_server"])):
+            out.error(
+                "Hardware",
+                int(row_number),
+                out.header("Hardware", "pflops_per_server"),
+                f"accelerator family '{family}' needs its dense PFLOPS per server",
+            )
+        if not accelerator and row["supply_unit"] == "PFLOPS":
+            out.error(
+                "Hardware",
+                int(row_number),
+                out.header("Hardware", "supply_unit"),
+                f"general-purpose family '{family}' has no PFLOPS: give its supply in servers",
+                "PFLOPS",
+            )
+        wanted = "PFLOPS" if accelerator else "MW"
+        for w in classes:
+            if w in unit_of and unit_of[w] != wanted:
+                out.error(
+                    "Hardware",
+                    int(row_number),
+                    out.header("Hardware", "classes"),
+                    f"class '{w}' is demanded in {unit_of[w]}, but {row['kind']} families "
+                    f"serve classes in {wanted}",
+                    w,
+                )
+            if accelerator:
+                serves.setdefault(w, []).append(family)
+    if _readable(out, "Demand"):
+        for row_number in pflops_rows.index:
+            w = demand.at[row_number, "workload_class"]
+            if w not in serves:
+                out.error(
+                    "Demand",
+                    int(row_number),
+                    out.header("Demand", "workload_class"),
+                    f"no accelerator family of sheet Hardware lists class '{w}' in its classes",
+                    w,
+                )
+    if _readable(out, "Cooling", "Technologies") and "max_rack_kw" in out.tables["Cooling"]:
+        tech = out.tables["Technologies"]
+        usable = set(tech.loc[(tech["kind"] == COOLING_KIND) & tech["available"], "technology"])
+        cooling = out.tables["Cooling"]
+        limits = cooling[cooling["cooling"].isin(usable)].groupby("cooling")["max_rack_kw"]
+        densest = max(
+            (float(v) if not math.isnan(v) else math.inf for v in limits.max()), default=0
+        )
+        for row_number, row in hardware.iterrows():
+            if row["kind"] == "accelerator" and row["rack_kw"] > densest:
+                out.warn(
+                    "Hardware",
+                    int(row_number),
+                    out.header("Hardware", "rack_kw"),
+                    f"racks of {row['rack_kw']:g} kW exceed the max rack density of every "
+                    f"available cooling technology ({densest:g} kW): the family cannot be used",
+                    float(row["rack_kw"]),
                 )
 
 

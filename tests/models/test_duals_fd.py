@@ -23,6 +23,7 @@ from planner import synthetic
 from planner.prepare import prepare
 from planner.results import duals_table
 from planner.solve import ModelSolver
+from tests.models.hardware_cases import every_hardware_option
 
 RELATIVE_STEP = 1e-4
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formulation.md"
@@ -99,11 +100,23 @@ def _power_line():
     )
 
 
+def _domestic_share():
+    """§8b: the domestic accelerator share binds (the imported supply does not)."""
+    return every_hardware_option(share=0.7, supply_servers=400.0)
+
+
+def _chip_supply():
+    """§8b: the imported family's supply binds (no domestic share)."""
+    return every_hardware_option(share=None, supply_servers=40.0)
+
+
 CASES = {
     "policies": _policies,
     "site_policies": _site_policies,
     "overall_green": _overall_green,
     "power_line": _power_line,
+    "domestic_share": _domestic_share,
+    "chip_supply": _chip_supply,
 }
 
 

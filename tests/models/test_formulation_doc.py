@@ -17,6 +17,7 @@ import pytest
 from models.build import BuildOptions, build
 from planner.prepare import prepare
 from planner.synthetic import small_case
+from tests.models.hardware_cases import every_hardware_option
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formulation.md"
 TIME = "typical:1"
@@ -99,6 +100,7 @@ def models() -> dict[str, pyo.ConcreteModel]:
         for name, (policy, mip) in variants.items()
     }
     out["power_line"] = build(prepare(_line_case(), TIME))
+    out["hardware"] = build(prepare(every_hardware_option(), TIME))  # §8b
     return out
 
 
@@ -145,6 +147,11 @@ def test_tiny_cases_cover_every_optional_block(models):
         "modular",
         "cooling_choice",
         "one_cooling",
+        "server_power",
+        "supply_cap",
+        "domestic_share",
+        "voucher_domestic_use",
+        "power_discount_bill",
     ):
         assert optional in names, f"no tiny case builds m.{optional}"
     assert len(models["baseline"].water_cap_limit) == 1
@@ -193,6 +200,7 @@ def test_document_follows_the_build_order(doc_text):
         "`add_energy_balance`",
         "models/network.py",
         "models/policy.py",
+        "models/hardware.py",
         "`add_milp`",
         "models/objective.py",
     ]

@@ -162,10 +162,19 @@ def test_routes_respect_the_class_round_trip_limit(solved):
 
 
 def test_demand_is_fully_served(solved):
-    demand = solved.case.demand.set_index(["region", "workload_class"])["demand_mw"]
+    """MW classes: the MW routed; PFLOPS classes (issue 14): the compute served by every
+    family on every route (m.c)."""
+    table = solved.case.demand.set_index(["region", "workload_class"])
+    demand = table.loc[table["unit"] == "MW", "demand_mw"]
     served = solved.results.routing.groupby(["region", "workload_class"])["served_mw"].sum()
     served = served.reindex(demand.index, fill_value=0.0)
     assert _close(served, demand).all(), (served - demand)[~_close(served, demand)]
+    pflops = table.loc[table["unit"] == "PFLOPS", "demand_mw"]
+    m = solved.model
+    compute = pd.Series(
+        {key: sum(pyo.value(m.c[i]) for i in m.APF if i[:2] == key) for key in pflops.index}
+    )
+    assert len(pflops) and _close(compute.reindex(pflops.index), pflops).all()
     assert solved.results.summary["unserved_mw"] == pytest.approx(0.0, abs=1e-6)
 
 

@@ -105,7 +105,12 @@ def _route_km(case, routing: pd.DataFrame) -> np.ndarray:
 
 
 def _expected_costs(
-    case, sites: pd.DataFrame, hourly: pd.DataFrame, routing: pd.DataFrame, price: pd.DataFrame
+    case,
+    sites: pd.DataFrame,
+    hourly: pd.DataFrame,
+    routing: pd.DataFrame,
+    price: pd.DataFrame,
+    hardware: pd.DataFrame,
 ) -> dict[str, float]:
     """Every cost term [M yuan/yr] from the inputs and the plan's quantities in the result
     files (capacities in sites.csv, hourly flows in hourly.csv, routes in routing.csv);
@@ -140,7 +145,7 @@ def _expected_costs(
         ].sum()
         earned = voucher.rate_share * voucher.compute_price_yuan_per_mwh * 8760 * served / 1e6
         vouchers += min(voucher.budget_myuan_per_yr, earned)
-    unserved_mw = case.demand["demand_mw"].sum() - routing["served_mw"].sum()
+    unserved_mw = _served_mw(case, hardware) - routing["served_mw"].sum()
     gec_price = case.policy.get("gec_price") or 0.0
     return {
         "facility_capital": sum(capital(k) * mw for k, mw in it_mw.items()),
@@ -163,7 +168,38 @@ def _expected_costs(
         "certificates": gec_price * sites["certificates_mwh"].sum() / 1e6,
         "unserved": s["unserved_penalty"] * 8760 * unserved_mw / 1e6,
         "vouchers": -vouchers,
+        **_hardware_costs(case, hardware),
     }
+
+
+def _hardware_costs(case, hardware: pd.DataFrame) -> dict[str, float]:
+    """Issue 14's cost terms from the Hardware inputs and hardware.csv: the server annuity
+    times the PFLOPS installed; no domestic discount, voucher top-up or unserved compute in
+    the baseline."""
+    families = case.extra["Hardware"].set_index("family")
+    rate = hardware["family"].map(
+        lambda f: (
+            _annuity(case.settings["discount_rate"], families.at[f, "server_life_yr"])
+            * families.at[f, "capex_myuan_per_server"]
+            / families.at[f, "pflops_per_server"]
+        )
+    )
+    return {
+        "server_capital": float((rate * hardware["pflops"]).sum()),
+        "domestic_power_discount": 0.0,
+        "unserved_compute": 0.0,
+        "vouchers_domestic": 0.0,
+    }
+
+
+def _served_mw(case, hardware: pd.DataFrame) -> float:
+    """MW demand plus the IT power of the compute served: PFLOPS x kW/PFLOPS of each family."""
+    families = case.extra["Hardware"].set_index("family")
+    kw_per_pflops = families["kw_per_server"] / families["pflops_per_server"]
+    in_mw = case.demand.loc[case.demand["unit"] == "MW", "demand_mw"].sum()
+    return float(
+        in_mw + (hardware["served_pflops"] * hardware["family"].map(kw_per_pflops)).sum() / 1000
+    )
 
 
 def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
@@ -180,6 +216,7 @@ def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
         pd.read_csv(default_run_dir / "hourly.csv"),
         pd.read_csv(default_run_dir / "routing.csv"),
         default_solved.data.time.profiles["price"],
+        pd.read_csv(default_run_dir / "hardware.csv"),
     )
     assert sorted(costs.index) == sorted(expected)
     for term, value in expected.items():
@@ -216,10 +253,11 @@ def test_default_run_summary_is_recomputed_from_hourly_csv_and_the_inputs(defaul
     ef = hourly["site"].map(case.sites["emission_factor_t_per_mwh"])
     emissions = float((hourly["weight_h"] * ef * hourly["grid_mw"]).sum())
     assert summary["emissions_t"] == pytest.approx(emissions, rel=1e-6)
-    assert summary["served_mw"] == pytest.approx(case.demand["demand_mw"].sum(), rel=1e-9)
+    served_mw = _served_mw(case, pd.read_csv(default_run_dir / "hardware.csv"))
+    assert summary["served_mw"] == pytest.approx(served_mw, rel=1e-6)
     assert summary["unserved_mw"] == pytest.approx(0.0, abs=1e-6)
     west = routing["site"].map(case.sites["zone"]) == "west"
-    share = routing.loc[west, "served_mw"].sum() / case.demand["demand_mw"].sum()
+    share = routing.loc[west, "served_mw"].sum() / served_mw
     assert summary["west_share"] == pytest.approx(share, rel=1e-6)
 
 

@@ -113,7 +113,8 @@ def test_shipped_comparison_lists_the_scenario_overrides_as_input_differences(
     assert west["column"] == "max_it [MW]" and west["east_only"] == 0
     cooling = diff[(diff["sheet"] == "Technologies") & (diff["key"] == "cold_plate")].iloc[0]
     assert cooling["air_only"] == "false" and cooling["baseline"] == "true"
-    assert set(diff["sheet"]) == {"(run)", "Settings", "Sites", "Technologies"}
+    # air_only also spreads the dense accelerator racks (Hardware rack density)
+    assert set(diff["sheet"]) == {"(run)", "Settings", "Sites", "Technologies", "Hardware"}
 
 
 def test_east_only_moves_routing_from_west_to_east(shipped_comparison: Path):

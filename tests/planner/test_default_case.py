@@ -131,14 +131,20 @@ def test_counts_and_total_demand(xlsx_tables):
         ("west", 4),
     ]
     assert len(regions) == 6
-    assert len(classes) == 5
+    assert len(classes) == 6  # issue 14 split inference off interactive
     assert sorted(tech.loc[tech["kind"] == COOLING_KIND, "technology"]) == [
         "air",
         "cold_plate",
         "immersion",
     ]
-    assert len(demand) == 6 * 5
-    assert sum(float(v) for v in demand["demand_mw"]) == pytest.approx(3250.0)
+    assert len(demand) == 6 * 6
+    in_mw = demand[demand["unit"] == "MW"]
+    assert set(demand.loc[demand["unit"] == "PFLOPS", "workload_class"]) == {
+        "training",
+        "inference",
+    }
+    # training and inference (25% + 7.5% of each region's MW) are stated in PFLOPS
+    assert sum(float(v) for v in in_mw["demand_mw"]) == pytest.approx(3250.0 * (1 - 0.325))
     assert xlsx_tables["Links"].empty
 
 
@@ -172,6 +178,7 @@ def test_spot_values_follow_data_md(xlsx_tables):
         "green_share_scope": "overall",
         "ppa_profile": "wind",
         "cfe_scope": "overall",
+        "domestic_share_scope": "overall",
     }
 
 
@@ -184,6 +191,9 @@ def test_scenarios_shipped(xlsx_tables):
         "east_only",
         "air_only",
         "no_vouchers",
+        "import_ban",
+        "domestic_50",
+        "chip_shock",
     ]
     east_only = rows[rows["scenario"] == "east_only"]
     sites = _internal("Sites", xlsx_tables["Sites"])

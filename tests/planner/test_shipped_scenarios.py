@@ -16,7 +16,17 @@ from planner.inputs.tables import read_tables
 from planner.run import RunOptions, solve_case
 
 CASE = Path(__file__).resolve().parents[2] / "inputs" / "china_east_west.xlsx"
-SHIPPED = ["baseline", "policy_2025", "carbon_200", "east_only", "air_only", "no_vouchers"]
+SHIPPED = [
+    "baseline",
+    "policy_2025",
+    "carbon_200",
+    "east_only",
+    "air_only",
+    "no_vouchers",
+    "import_ban",
+    "domestic_50",
+    "chip_shock",
+]
 
 
 def test_the_case_ships_the_required_scenarios():
@@ -59,3 +69,36 @@ def test_policy_2025_reaches_80_percent_green_power(summaries):
 def test_no_vouchers_costs_at_least_the_voucher_budget_more(summaries):
     delta = summaries["no_vouchers"]["objective_myuan"] - summaries["baseline"]["objective_myuan"]
     assert delta > 0
+
+
+# --- compute and chips (issue 14) ---------------------------------------------------------------
+
+
+def test_an_import_ban_raises_power_energy_liquid_share_and_cost_per_unit_of_compute(summaries):
+    """Domestic accelerators draw more power per PFLOPS (1.86-1.9 kW against 1.29 for the
+    H100 class) and run in racks too dense for air: the same compute needs more MW, more MWh,
+    more liquid-cooled capacity and more money."""
+    ban, base = summaries["import_ban"]["compute"], summaries["baseline"]["compute"]
+    assert base["domestic_share"] < 1.0  # imported accelerators are used in the baseline
+    assert ban["domestic_share"] == pytest.approx(1.0)
+    assert ban["pflops_served"] == pytest.approx(base["pflops_served"])
+    for figure in ("mw_per_pflops", "it_mwh_per_pflops_yr", "liquid_cooled_share"):
+        assert ban[figure] > base[figure], figure
+    assert summaries["import_ban"]["objective_myuan"] > summaries["baseline"]["objective_myuan"]
+
+
+def test_domestic_50_holds_half_domestic_and_its_subsidies_do_not_raise_the_cost(summaries):
+    """The baseline is already over 50% domestic (the CloudMatrix class is cheapest per
+    PFLOPS), so the mandate does not bind and the voucher top-up and power discount only cut
+    the cost."""
+    assert summaries["baseline"]["compute"]["domestic_share"] >= 0.5
+    assert summaries["domestic_50"]["compute"]["domestic_share"] >= 0.5 - 1e-9
+    assert summaries["domestic_50"]["objective_myuan"] < summaries["baseline"]["objective_myuan"]
+
+
+def test_a_domestic_chip_shock_costs_more_and_lowers_the_domestic_share(summaries):
+    shock, base = summaries["chip_shock"], summaries["baseline"]
+    assert shock["objective_myuan"] > base["objective_myuan"]
+    assert shock["compute"]["domestic_share"] < base["compute"]["domestic_share"]
+    families = shock["compute"]["families"]
+    assert families["ascend_910c_class"]["shadow_price_yuan_per_server_yr"] > 0

@@ -87,7 +87,7 @@ def _validate(tmp_path: Path, *cells, profiles=None) -> tuple[int, list[dict]]:
         (("Sites", "west_b", "grid_price_yuan_per_kwh", 360), "1000 times too large"),
         (("Sites", "west_b", "pue_cap", 12), "plausible range (1 to 2"),
         (("Technologies", "pv", "life_yr", 2500), "plausible range (1 to 60 yr)"),
-        (("Demand", "north", "demand_mw", 1e12), "plausible range (0 to 100000 MW)"),
+        (("Demand", "north", "demand_mw", 1e12), "plausible range (0 to 1e+06 MW)"),
         (("Settings", None, "discount_rate", 0.7), "plausible range (0 to 0.25"),
     ],
 )
