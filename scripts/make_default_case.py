@@ -300,9 +300,9 @@ CLASS_ROWS = (
     ("storage", None, "fixed", "flat", 0.2, 0.05),
 )
 
-# --- compute and chips (issue 14; figures from the design folder's FACTS.md) -------------------
+# --- compute and chips (issue 14; figures from the design notes on chips) -------------------
 
-FACTS = "design FACTS.md section 1"
+FACTS = "the design notes on chips (section 1)"
 USD_CNY = 7.2  # yuan per US$ [A]
 SERVER_OVERHEAD = 1.3  # server price / price of its accelerators [A]
 USD_SOURCE = unsourced(
@@ -381,7 +381,7 @@ HARDWARE_ROWS = (
             "supply": Src(
                 "E",
                 unsourced("licence-dependent since Apr 2025"),
-                "0.5 M GPUs (scenarios 0 / 0.5 / 1 M in FACTS.md) / 8 per server; "
+                "0.5 M GPUs (scenarios 0 / 0.5 / 1 M in the design notes) / 8 per server; "
                 "import_ban sets 0",
             ),
         },
@@ -1756,7 +1756,7 @@ def _hardware_section(case: Case) -> str:
         [
             "## Compute and chips (`Hardware`, Cooling max rack density)",
             "",
-            "Server families (issue 14; figures from the design folder's FACTS.md). A server is "
+            "Server families (issue 14; figures from the design notes on chips). A server is "
             "8 accelerators (for the CloudMatrix class, a slice of 8 of its 384 NPUs); capex "
             f"is the accelerators' price x {SERVER_OVERHEAD} for the rest of the server at "
             f"{USD_CNY} yuan/US$ [A] (the CloudMatrix price is a system price). Press or "

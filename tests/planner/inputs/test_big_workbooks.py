@@ -70,4 +70,4 @@ def test_rows_are_read_as_long_as_they_are(tmp_path: Path):
     finally:
         book.close()
     assert len(rows) == 1 + 4 + 500  # header, the small case's 4 rows, the extra rows
-    assert max(len(r) for r in rows) == 3  # region, class, demand: no padding to 200 cells
+    assert max(len(r) for r in rows) == 4  # region, class, demand, unit: no padding to 200 cells
