@@ -30,7 +30,7 @@ import pyomo.environ as pyo
 
 from models.contracts import contract_taken
 from models.data import ModelData
-from models.registry import Limit, add_limit
+from models.registry import SHARE_FLOOR, Limit, add_limit
 
 
 def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -79,6 +79,7 @@ def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
                 ("site",),
                 "hourly CFE target",
                 "site",
+                role=SHARE_FLOOR,
                 rank=7.5,
                 meaning="1 MWh more hourly-matched clean energy required at the site",
                 hold="cfe_site_hold_mwh",
@@ -98,6 +99,7 @@ def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
                 (),
                 "hourly CFE target",
                 "plan",
+                role=SHARE_FLOOR,
                 rank=6.5,
                 meaning="1 MWh more hourly-matched clean energy required (overall target)",
                 hold="cfe_hold_mwh",

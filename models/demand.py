@@ -19,7 +19,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_cost, add_limit
+from models.registry import DEMAND_PRICE, Limit, add_cost, add_limit
 
 
 def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -78,6 +78,7 @@ def add_demand(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("region", "workload_class"),
             "demand",
             "plan",
+            role=DEMAND_PRICE,
             rank=1,
             unit="yuan/MWh IT",
             factor=1e6 / 8760.0,

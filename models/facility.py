@@ -21,7 +21,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_balance_term, add_cost, add_limit
+from models.registry import CAPACITY, SITE_CAP, Limit, add_balance_term, add_cost, add_limit
 
 
 def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -101,6 +101,7 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "buildable IT capacity",
             "site",
+            role=CAPACITY,
             rank=5,
             unit="M yuan/(MW*yr)",
             meaning="1 MW less buildable IT capacity at the site",
@@ -119,6 +120,7 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "annual PUE cap",
             "site",
+            role=SITE_CAP,
             rank=3,
             unit="yuan/MWh facility",
             factor=1e6,
@@ -136,6 +138,7 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "water cap",
             "site",
+            role=SITE_CAP,
             rank=4,
             unit="yuan/m3",
             factor=1e6,

@@ -33,10 +33,20 @@ Units: PFLOPS, MW, M yuan/yr.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_cost, add_limit
+from models.registry import (
+    DEMAND_PRICE,
+    SHARE_FLOOR,
+    SUPPLY_CAP,
+    Limit,
+    Role,
+    add_cost,
+    add_limit,
+)
 
 
 def add_hardware(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -154,40 +164,50 @@ def add_hardware(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_cost(
         m, "unserved_compute", 81, plan=lambda m: sum(penalty[w] * m.u_pf[r, w] for r, w in m.RWP)
     )
-    add_limit(
+    _pflops_limit(
         m,
-        Limit(
-            "compute_met",
-            ("region", "workload_class"),
-            "compute demand",
-            "plan",
-            rank=2,
-            unit="yuan/(PFLOPS*yr)",
-            factor=1e6,
-            meaning="one more PFLOPS of this region's demand of this class, per year",
-            slack_var="u_pf",
-            describe=lambda m, key, amount: (
-                f"region {key[0]}, class {key[1]}: {amount:,.1f} PFLOPS cannot be served"
-            ),
-            weight=1e4,
+        "compute_met",
+        ("region", "workload_class"),
+        "compute demand",
+        DEMAND_PRICE,
+        rank=2,
+        meaning="one more PFLOPS of this region's demand of this class, per year",
+        slack_var="u_pf",
+        describe=lambda m, key, amount: (
+            f"region {key[0]}, class {key[1]}: {amount:,.1f} PFLOPS cannot be served"
+        ),
+        weight=1e4,
+    )
+    _pflops_limit(
+        m,
+        "supply_cap",
+        ("family",),
+        "national supply of a hardware family",
+        SUPPLY_CAP,
+        rank=30,
+        meaning="one more PFLOPS of this family available (per year of use)",
+        elastic="rhs",
+        describe=lambda m, f, amount: (
+            f"family {f}: the plan needs {amount:,.1f} PFLOPS more than the "
+            f"{pyo.value(m.supply_pflops[f]):,.1f} PFLOPS available"
         ),
     )
+
+
+def _pflops_limit(
+    m: pyo.ConcreteModel,
+    name: str,
+    index: tuple[str, ...],
+    what: str,
+    role: Role,
+    **metadata: Any,
+) -> None:
+    """Register a plan-wide limit of the block: each is counted in PFLOPS, so its dual is in
+    yuan per PFLOPS-year (model M yuan/yr × 1e6)."""
     add_limit(
         m,
         Limit(
-            "supply_cap",
-            ("family",),
-            "national supply of a hardware family",
-            "plan",
-            rank=30,
-            unit="yuan/(PFLOPS*yr)",
-            factor=1e6,
-            meaning="one more PFLOPS of this family available (per year of use)",
-            elastic="rhs",
-            describe=lambda m, f, amount: (
-                f"family {f}: the plan needs {amount:,.1f} PFLOPS more than the "
-                f"{pyo.value(m.supply_pflops[f]):,.1f} PFLOPS available"
-            ),
+            name, index, what, "plan", role=role, unit="yuan/(PFLOPS*yr)", factor=1e6, **metadata
         ),
     )
 
@@ -211,22 +231,18 @@ def _add_domestic_share(m: pyo.ConcreteModel, data: ModelData) -> None:
         return domestic >= m.domestic_share_min * total
 
     m.domestic_share = pyo.Constraint(m.Z, rule=rule)
-    add_limit(
+    _pflops_limit(
         m,
-        Limit(
-            "domestic_share",
-            ("zone",),
-            "domestic accelerator share",
-            "plan",
-            rank=32,
-            unit="yuan/(PFLOPS*yr)",
-            factor=1e6,
-            meaning="one more PFLOPS of domestic accelerators required (per year)",
-            elastic="kilo",
-            describe=lambda m, z, amount: (
-                f"{'the plan' if z == 'all' else 'zone ' + z}: {amount:,.1f} PFLOPS short of "
-                f"the {pyo.value(m.domestic_share_min):.0%} domestic accelerator share"
-            ),
+        "domestic_share",
+        ("zone",),
+        "domestic accelerator share",
+        SHARE_FLOOR,
+        rank=32,
+        meaning="one more PFLOPS of domestic accelerators required (per year)",
+        elastic="kilo",
+        describe=lambda m, z, amount: (
+            f"{'the plan' if z == 'all' else 'zone ' + z}: {amount:,.1f} PFLOPS short of "
+            f"the {pyo.value(m.domestic_share_min):.0%} domestic accelerator share"
         ),
     )
 

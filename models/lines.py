@@ -38,6 +38,7 @@ import pyomo.environ as pyo
 
 from models.data import ModelData
 from models.registry import (
+    CAPACITY,
     Coupling,
     Limit,
     add_balance_term,
@@ -161,6 +162,7 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("line",),
             "existing line capacity",
             "plan",
+            role=CAPACITY,
             rank=11,
             unit="yuan/(MW*yr)",
             factor=1e6,
@@ -174,6 +176,7 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("line",),
             "buildable line capacity",
             "plan",
+            role=CAPACITY,
             rank=12,
             unit="yuan/(MW*yr)",
             factor=1e6,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_cost, add_limit
+from models.registry import CAPACITY, Limit, add_cost, add_limit
 
 
 def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -46,6 +46,7 @@ def add_network(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("region", "site"),
             "link bandwidth",
             "site",
+            role=CAPACITY,
             rank=9,
             site_position=1,
             unit="M yuan/(Gbps*yr)",

@@ -28,7 +28,7 @@ import pyomo.environ as pyo
 
 from models.contracts import contract_mwh
 from models.data import ModelData
-from models.registry import Limit, add_cost, add_limit, registry
+from models.registry import CAPACITY, PLAN_CAP, SHARE_FLOOR, Limit, add_cost, add_limit, registry
 
 HOURS_PER_YEAR = 8760.0
 
@@ -63,6 +63,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 (),
                 "carbon cap",
                 "plan",
+                role=PLAN_CAP,
                 rank=2,
                 unit="yuan/t CO2",
                 factor=1e6,
@@ -120,6 +121,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                     ("site",),
                     "green power share",
                     "site",
+                    role=SHARE_FLOOR,
                     rank=7,
                     meaning="1 MWh more green energy required at the site",
                     dispatch=True,
@@ -142,6 +144,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                     (),
                     "green power share",
                     "plan",
+                    role=SHARE_FLOOR,
                     rank=6,
                     meaning="1 MWh more green energy required (overall target)",
                     dispatch=True,
@@ -167,6 +170,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
                 ("site",),
                 "minimum utilisation",
                 "site",
+                role=SHARE_FLOOR,
                 rank=8,
                 unit="yuan/MWh IT",
                 factor=1e6,
@@ -227,6 +231,7 @@ def _add_vouchers(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("voucher",),
             "voucher use",
             "plan",
+            role=CAPACITY,
             rank=10,
             unit="M yuan/M yuan",
             meaning="1 M yuan less voucher budget",

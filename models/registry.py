@@ -13,7 +13,9 @@ A block never edits another block's constraint. Instead it registers, on `m.regi
 - **limits** (`Limit`): metadata beside a constraint (or a variable's upper bound): its index
   names, the unit of its dual in planner terms and the factor from model units, a
   plain-language meaning of the shadow price, how to relax it (elastic scale), and whether
-  it is site-local or plan-wide. Results, diagnose, redispatch and the report loop over them.
+  it is site-local or plan-wide, and its *role* (`ROLES`): what part it plays for a planner,
+  which decides where the report and the results show it. Results, diagnose, redispatch and
+  the report loop over them and select by role and metadata, never by a constraint's name.
 - **site terms of green energy and emissions** (`SiteTerm`): what a block moves into (+) or
   out of (−) a site's green energy [MWh/yr] and emissions [t CO2/yr] beside its own
   renewables and grid draw (a power line carries its sending node's mix). `add_policy` adds
@@ -32,6 +34,33 @@ from typing import Any, Literal
 import pyomo.environ as pyo
 
 Describe = Callable[[pyo.ConcreteModel, Any, float], str]
+
+Role = Literal["demand price", "site cap", "plan cap", "supply cap", "share floor", "capacity"]
+
+DEMAND_PRICE: Role = "demand price"
+SITE_CAP: Role = "site cap"
+PLAN_CAP: Role = "plan cap"
+SUPPLY_CAP: Role = "supply cap"
+SHARE_FLOOR: Role = "share floor"
+CAPACITY: Role = "capacity"
+
+# The roles a limit can play (Limit.role), and where a planner sees each. A new block picks one
+# and its limit shows up there with no edit to planner/ (None: only the duals table).
+ROLES: dict[str, str] = {
+    DEMAND_PRICE: "a region's demand of a workload class must be served; the dual is the "
+    "marginal cost of that demand (the report's heat map shows those in yuan/MWh IT; "
+    "re-dispatch frees its `slack_var` as the last resort)",
+    SITE_CAP: "a cap on an annual quantity of one site (PUE, water, a permit); the report "
+    "shows its shadow price per site beside the PUE and water figures, as the column "
+    "`shadow_price_<name less _limit>_<unit's first word, / as _per_>`",
+    PLAN_CAP: "a cap on an annual quantity of the whole plan (carbon); the report states its "
+    "shadow price (the carbon cap's, in yuan/t CO2, beside the carbon price)",
+    SUPPLY_CAP: "the national supply of something the plan buys (an accelerator family), "
+    "indexed by that item; hardware_supply.csv gives its shadow price per item",
+    SHARE_FLOOR: "a minimum share or target (green share, hourly CFE, domestic accelerators, "
+    "utilisation)",
+    CAPACITY: "what can be built or used (buildable IT, grid connection, links, lines, vouchers)",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +118,8 @@ class Limit:
     hold: name of a mutable Param [model units, ≥ 0, default 0], indexed like the limit,
         that tightens its row by its value (`planner.hold`: --hold-full-year raises it by the
         shortfall the full year measured).
+    role: the part it plays for a planner (one of `ROLES`), which decides where the report
+        and the results show it; None: the duals table only.
     """
 
     name: str
@@ -111,6 +142,25 @@ class Limit:
     slack_index: tuple[int, ...] = ()
     amount_unit: str = ""
     hold: str | None = None
+    role: Role | None = None
+
+    def __post_init__(self) -> None:
+        if self.role is not None and self.role not in ROLES:
+            raise ValueError(f"limit {self.name}: role {self.role!r} is not one of {list(ROLES)}")
+
+    def record(self) -> dict[str, Any]:
+        """The metadata a results folder keeps (limits.json): what the report selects by."""
+        return {
+            "name": self.name,
+            "what": self.what,
+            "role": self.role,
+            "scope": self.scope,
+            "index": list(self.index),
+            "unit": self.unit,
+            "meaning": self.meaning,
+            "rank": self.rank,
+            "dual": self.dual and self.bound is None,
+        }
 
 
 @dataclass(frozen=True)
@@ -159,6 +209,16 @@ class Registry:
             for lim in self.limits.values()
             if lim.bound is not None or m.component(lim.name) is not None
         ]
+
+    def with_role(self, m: pyo.ConcreteModel, role: Role) -> list[Limit]:
+        """The active limits of `m` that play `role`, in rank order."""
+        return sorted(
+            (lim for lim in self.active_limits(m) if lim.role == role), key=lambda lim: lim.rank
+        )
+
+    def records(self, m: pyo.ConcreteModel) -> list[dict[str, Any]]:
+        """`Limit.record` of every active limit of `m`, in rank order (limits.json)."""
+        return [lim.record() for lim in sorted(self.active_limits(m), key=lambda lim: lim.rank)]
 
 
 def registry(m: pyo.ConcreteModel) -> Registry:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_balance_term, add_cost, add_limit, registry
+from models.registry import CAPACITY, Limit, add_balance_term, add_cost, add_limit, registry
 
 
 def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -92,6 +92,7 @@ def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "grid connection",
             "site",
+            role=CAPACITY,
             dual=False,
             elastic="one",
             bound=("G", "grid_max_mw"),

@@ -956,8 +956,11 @@ def water_by_site(sites: pd.DataFrame) -> go.Figure:
 
 
 def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
-    """Heat map of the marginal cost of compute [yuan/MWh IT] per region and class."""
-    frame = duals[duals["constraint"] == "demand_met"].copy()
+    """Heat map of the marginal cost of compute [yuan/MWh IT] per region and class.
+
+    duals: the duals rows of the demand prices in yuan/MWh IT (the report selects them by
+    role), index `region/class`, value in `dual`."""
+    frame = duals.copy()
     if frame.empty:
         return None
     parts = frame["index"].astype(str).str.split("/", n=1, expand=True)

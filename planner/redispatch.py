@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from models.registry import DEMAND_PRICE, registry
 from planner.inputs.case import Case
 from planner.pipeline import INFEASIBLE, Pipeline, RunOptions
 from planner.results import Results
@@ -515,13 +516,20 @@ def site_breaks(m: pyo.ConcreteModel, slacks: list) -> list[Broken]:
     return out
 
 
-def allow_unserved(m: pyo.ConcreteModel) -> bool:
+def allow_unserved(m: pyo.ConcreteModel) -> list[str]:
     """Let demand go unserved (at the case's penalty): the last resort when the fixed
-    capacities cannot carry the year's load. Returns False when it already could."""
-    fixed = [v for v in m.u.values() if v.fixed]
-    for v in fixed:
-        v.unfix()
-    return bool(fixed)
+    capacities cannot carry the year's load. Frees the slack (`slack_var`) of every limit of
+    role "demand price" and returns the names of those it freed (none when it already could)."""
+    freed = []
+    for limit in registry(m).with_role(m, DEMAND_PRICE):
+        if limit.slack_var is None:
+            continue
+        fixed = [v for v in m.component(limit.slack_var).values() if v.fixed]
+        for v in fixed:
+            v.unfix()
+        if fixed:
+            freed.append(limit.name)
+    return freed
 
 
 def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict:
@@ -550,11 +558,12 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
     if options.export_dir is not None and solver.highs is not None:
         Path(options.export_dir).mkdir(parents=True, exist_ok=True)
         solver.highs.writeModel(str(Path(options.export_dir) / f"{task.site}.mps"))
-    unserved = False
+    unserved: list[str] = []
     with pipeline.timer.phase("solve"):
         attempts = [pipeline.solve(want_duals=False)]
-        if attempts[-1].status in INFEASIBLE and allow_unserved(pipeline.model):
-            unserved = True
+        if attempts[-1].status in INFEASIBLE:
+            unserved = allow_unserved(pipeline.model)
+        if unserved:
             attempts.append(pipeline.solve(want_duals=False))
     outcome = attempts[-1]
     compiled = solver.compiled
@@ -571,7 +580,7 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
         for r in rows:
             r["broken"] = "; ".join(b.sentence for b in row[SITE_BREAKS] if b.key == r["site"])
         broken, excess = broken_limits(slacks)
-        relaxed = ",".join(broken + (["demand_met"] if unserved else []))
+        relaxed = ",".join(broken + unserved)
         for r in rows:
             r["relaxed"] = relaxed
         row["limit_excess"] = excess

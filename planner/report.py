@@ -1,15 +1,20 @@
 """report.html: one self-contained page built from a results folder's saved files.
 
 `write_report(folder)` reads only the folder (summary.json, sites/routing/costs/duals CSV,
-hourly.parquet or hourly.csv, unserved.csv, inputs/case/*.csv, run.log and manifest.json when
-present), so `dcplan report RUN_DIR` rebuilds it without solving. The page inlines plotly.js
-once and embeds each chart's data as JSON, so it opens offline; the default case's page is
-about 2.1 MB, of which plotly.js (gzip, base64) is 1.9 MB.
+hourly.parquet or hourly.csv, unserved.csv, inputs/case/*.csv, run.log, limits.json and
+manifest.json when present), so `dcplan report RUN_DIR` rebuilds it without solving. The
+page inlines plotly.js once and embeds each chart's data as JSON, so it opens offline; the
+default case's page is about 2.1 MB, of which plotly.js (gzip, base64) is 1.9 MB.
 
 All text from the inputs is escaped: HTML by jinja2's autoescape, chart JSON by
 `planner.charts.script_safe`. Headline numbers carry their exact summary.json value in
 `data-value` (e.g. `<span data-figure="objective_myuan" data-value="33800.43…">`), so tests
 and scripts can check the page against summary.json.
+
+Sections pick limits by the role each registered (limits.json, `models.registry.ROLES`),
+never by a constraint's name, so a new block's limit shows up without an edit here. A folder
+written before limits.json existed has no roles: its duals are listed in the table of binding
+constraints only.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from models.registry import DEMAND_PRICE, PLAN_CAP, SITE_CAP
 from planner import __version__, charts
 from planner.workbook import FORMATS, column_kind
 
@@ -46,6 +52,9 @@ HOURS_PER_DAY = 24
 WINTER_WEEK_START_DAY = 14  # 15 January (day index from 0)
 SUMMER_WEEK_START_DAY = 195  # 15 July
 ASSUMPTION_FLAGS = ("E", "A")
+# the demand prices the heat map shows, and the plan cap stated beside the carbon price
+HEAT_MAP_UNIT = "yuan/MWh IT"
+CARBON_UNIT = "yuan/t CO2"
 
 
 @dataclass
@@ -55,7 +64,8 @@ class RunFolder:
     tables: results tables present (sites, routing, hourly, costs, duals, unserved) with their
     saved column names and units. inputs: the input tables used, as in the input workbook
     (header texts such as `max_it [MW]`), keyed by sheet name. manifest: None when the folder
-    has none yet (a run writes its report before its manifest).
+    has none yet (a run writes its report before its manifest). limits: limits.json's
+    records, the metadata each registered limit carries (name, role, scope, unit, …).
     """
 
     folder: Path
@@ -64,10 +74,20 @@ class RunFolder:
     inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
     manifest: dict | None = None
     run_log: str = ""
+    limits: list[dict] = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame:
         """A results table, or an empty frame when the folder has none."""
         return self.tables.get(name, pd.DataFrame())
+
+    def limits_with_role(self, role: str, unit: str | None = None) -> list[dict]:
+        """limits.json records playing `role` (and in `unit` when given), in rank order."""
+        chosen = [
+            r
+            for r in self.limits
+            if r.get("role") == role and (unit is None or r.get("unit") == unit)
+        ]
+        return sorted(chosen, key=lambda r: r.get("rank", 0.0))
 
     @property
     def scenario(self) -> str:
@@ -129,7 +149,13 @@ def load_run(folder: Path) -> RunFolder:
         except ValueError:
             manifest = None
     log = (folder / "run.log").read_text(encoding="utf-8") if (folder / "run.log").is_file() else ""
-    return RunFolder(folder, summary, tables, inputs, manifest, log)
+    limits: list[dict] = []
+    if (folder / "limits.json").is_file():
+        try:
+            limits = json.loads((folder / "limits.json").read_text(encoding="utf-8"))["limits"]
+        except (ValueError, KeyError, TypeError):
+            limits = []
+    return RunFolder(folder, summary, tables, inputs, manifest, log, limits)
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -449,8 +475,14 @@ def _binding(duals: pd.DataFrame) -> pd.Series:
     return shadow_prices(duals) > 1e-9
 
 
+def _names(records: list[dict]) -> list[str]:
+    return [str(r["name"]) for r in records]
+
+
 def prices_section(run: RunFolder) -> dict:
-    """Shadow prices: demand heat map, binding constraints table, carbon and PUE caps."""
+    """Shadow prices: the heat map of the demand prices in yuan/MWh IT (role "demand price"),
+    the binding constraints other than those, the carbon cap's shadow price (role "plan cap"
+    in yuan/t CO2) and those of other plan-wide caps."""
     duals = run.table("duals")
     carbon_price = setting(run, "Settings", "carbon_price")
     carbon_cap = setting(run, "Policy", "carbon_cap")
@@ -460,12 +492,14 @@ def prices_section(run: RunFolder) -> dict:
             "binding": None,
             "counts": [],
             "carbon": None,
+            "plan_caps": [],
             "carbon_price": carbon_price,
             "carbon_cap": carbon_cap,
         }
     duals = duals.assign(shadow_price=shadow_prices(duals))
     binding = _binding(duals)
-    others = duals[(duals["constraint"] != "demand_met") & binding].copy()
+    mapped = duals["constraint"].isin(_names(run.limits_with_role(DEMAND_PRICE, HEAT_MAP_UNIT)))
+    others = duals[~mapped & binding].copy()
     # each limit's meaning comes with its duals (registered next to the constraint)
     meaning = others["meaning"] if "meaning" in others else pd.Series("", index=others.index)
     others["cost_of_tightening_by_one"] = meaning.fillna("").astype(str)
@@ -478,34 +512,56 @@ def prices_section(run: RunFolder) -> dict:
                 "total": len(group),
             }
         )
-    carbon = duals[duals["constraint"] == "carbon_cap_limit"]
+    carbon = duals[duals["constraint"].isin(_names(run.limits_with_role(PLAN_CAP, CARBON_UNIT)))]
+    plan_caps = [
+        {
+            "what": r.get("what", r["name"]),
+            "index": str(row["index"]) if pd.notna(row["index"]) else "",
+            "shadow_price": float(row["shadow_price"]),
+            "unit": r.get("unit", ""),
+            "meaning": r.get("meaning", ""),
+        }
+        for r in run.limits_with_role(PLAN_CAP)
+        if r.get("unit") != CARBON_UNIT
+        for _, row in duals[duals["constraint"] == r["name"]].iterrows()
+    ]
     cols = ["constraint", "index", "shadow_price", "unit", "cost_of_tightening_by_one"]
+    demand = duals[mapped]
     return {
-        "figure": charts.demand_duals(duals.assign(dual=duals["shadow_price"])),
+        "figure": charts.demand_duals(demand.assign(dual=demand["shadow_price"])),
         "binding": html_table(others[cols]) if len(others) else None,
         "counts": counts,
         "carbon": None if carbon.empty else float(carbon["shadow_price"].iloc[0]),
+        "plan_caps": plan_caps,
         "carbon_price": carbon_price,
         "carbon_cap": carbon_cap,
     }
 
 
+def site_cap_column(record: dict) -> str:
+    """The report's column of a site cap's shadow price: `shadow_price_<name less _limit>_<the
+    unit's first word, / as _per_>` (pue_cap_limit in yuan/MWh facility →
+    shadow_price_pue_cap_yuan_per_mwh)."""
+    unit = str(record.get("unit", "")).split(" ")[0].lower().replace("/", "_per_")
+    name = str(record["name"]).removesuffix("_limit")
+    return "_".join(p for p in ("shadow_price", name, re.sub(r"[^a-z0-9_]", "", unit)) if p)
+
+
 def pue_water_table(run: RunFolder) -> HtmlTable | None:
-    """Per site: annual PUE and cap, water and cap, and the caps' duals."""
+    """Per site: annual PUE and cap, water and cap, and the shadow price of every site cap
+    (role "site cap": the PUE and water caps, and any a block adds), in rank order."""
     sites, duals = run.table("sites"), run.table("duals")
     if sites.empty:
         return None
     cols = [c for c in ("site", "zone", "pue", "pue_cap", "water_m3", "water_cap_m3") if c in sites]
     frame = sites[cols].copy()
-    for name, column in (
-        ("pue_cap_limit", "shadow_price_pue_cap_yuan_per_mwh"),
-        ("water_cap_limit", "shadow_price_water_cap_yuan_per_m3"),
-    ):
-        if not duals.empty and "constraint" in duals:
-            part = duals[duals["constraint"] == name]
-            d = pd.Series(shadow_prices(part).to_numpy(), index=part["index"].astype(str))
-            if len(d):
-                frame[column] = frame["site"].astype(str).map(d)
+    for record in run.limits_with_role(SITE_CAP):
+        if record.get("scope") != "site" or duals.empty or "constraint" not in duals:
+            continue
+        part = duals[duals["constraint"] == record["name"]]
+        d = pd.Series(shadow_prices(part).to_numpy(), index=part["index"].astype(str))
+        if len(d):
+            frame[site_cap_column(record)] = frame["site"].astype(str).map(d)
     return html_table(frame)
 
 

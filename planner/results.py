@@ -402,6 +402,8 @@ def collect(
             if lim.scope == "plan" and lim.dispatch and lim.bound is None
         ],
         "renewables": list(data.renewables),
+        # every limit's metadata (role, scope, unit, …): limits.json, what the report selects by
+        "limits": reg.records(m),
     }
     lines = line_table(m, data)
     if len(lines):

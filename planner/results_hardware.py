@@ -8,6 +8,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models.data import ModelData
+from models.registry import SUPPLY_CAP, registry
 
 EPS = 1e-6
 HOURS_PER_YEAR = 8760.0
@@ -95,7 +96,13 @@ def supply_table(m: pyo.ConcreteModel, data: ModelData, duals: pd.DataFrame) -> 
     if not hardware_on(m):
         return pd.DataFrame(columns=SUPPLY_COLUMNS)
     fam = _families(data)
-    caps = duals[duals["constraint"] == "supply_cap"].set_index("index")
+    # the limits of role "supply cap" (models.registry.ROLES): the national supply per family
+    supply_caps = [lim.name for lim in registry(m).with_role(m, SUPPLY_CAP)]
+    caps = (
+        duals[duals["constraint"].isin(supply_caps)]
+        .groupby("index", sort=False)
+        .agg(shadow_price=("shadow_price", "sum"), binding=("binding", "any"))
+    )
     rows = []
     for f in m.F:
         per = float(fam.at[f, "pflops_per_server"])

@@ -423,6 +423,8 @@ def _write_extra(solved: Solved, folder: Path) -> None:
     for name in ("hardware", "hardware_supply"):  # formulation §8b, when the case has one
         if extra.get(name) is not None:
             write_csv(extra[name], folder / f"{name}.csv")
+    if extra.get("limits") is not None:  # the registered limits' metadata (models/registry.py)
+        write_json({"limits": extra["limits"]}, folder / "limits.json")
 
 
 def _summary(solved: Solved) -> dict:

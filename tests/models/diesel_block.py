@@ -15,8 +15,10 @@ Constraints:
     Cap_DG[s] ≥ backup_share[s] · Σ_k Cap_IT[s,k]                         `diesel_backup[s]`
     diesel_emissions_t[s] = Σ_t ω_t ef[s] DG[s,t] ≤ permit[s]              `diesel_permit[s]`
 Registered: balance term `diesel` (+DG); per-site costs `diesel_capital` (rate · Cap_DG) and
-`diesel_fuel` (fuel · Σ_t ω_t DG); limits `diesel_backup` (dual in M yuan/(MW·yr), elastic per
-MW) and `diesel_permit` (dual in yuan/t CO2, elastic per 1% of the permit).
+`diesel_fuel` (fuel · Σ_t ω_t DG); limits `diesel_backup` (role "capacity", dual in
+M yuan/(MW·yr), elastic per MW) and `diesel_permit` (role "site cap": the report shows its
+shadow price per site beside the PUE and water caps; dual in yuan/t CO2, elastic per 1% of
+the permit).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import math
 import pyomo.environ as pyo
 
 from models.data import ModelData
-from models.registry import Limit, add_balance_term, add_cost, add_limit
+from models.registry import CAPACITY, SITE_CAP, Limit, add_balance_term, add_cost, add_limit
 from planner.inputs.schema import Column, Sheet
 from planner.prepare import annuity_factor
 
@@ -130,6 +132,7 @@ def add_diesel(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "diesel backup",
             "site",
+            role=CAPACITY,
             rank=20,
             unit="M yuan/(MW*yr)",
             meaning="1 MW more diesel backup required at the site",
@@ -147,6 +150,7 @@ def add_diesel(m: pyo.ConcreteModel, data: ModelData) -> None:
             ("site",),
             "diesel emission permit",
             "site",
+            role=SITE_CAP,
             rank=21,
             unit="yuan/t CO2",
             factor=1e6,

@@ -11,33 +11,16 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
-import planner.inputs.tables as tables
-import planner.inputs.validate as validate
-from models.build import register_block, unregister_block
 from models.update import update
 from planner import synthetic
-from planner.inputs import schema
 from planner.inputs.case import build_case
-from planner.prepare import derive, prepare, register_deriver, unregister_deriver
+from planner.prepare import derive, prepare
 from planner.run import RunOptions, run, solve_case
 from tests.models import diesel_block
 
 FUEL_YUAN_PER_MWH = 300.0
 PERMIT_T = 50000.0
 EF_T_PER_MWH = 0.8
-
-
-@pytest.fixture
-def diesel(monkeypatch: pytest.MonkeyPatch):
-    """The diesel block registered: schema sheet, derivation and model block."""
-    monkeypatch.setitem(schema.BY_NAME, "Diesel", diesel_block.SHEET)
-    for module in (validate, tables):  # the modules that list the schema's sheets
-        monkeypatch.setattr(module, "SHEETS", (*module.SHEETS, diesel_block.SHEET))
-    register_deriver("diesel", diesel_block.derive_diesel)
-    register_block("diesel", diesel_block.add_diesel)
-    yield
-    unregister_block("diesel")
-    unregister_deriver("diesel")
 
 
 def _case(**row: object):
