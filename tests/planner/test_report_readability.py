@@ -6,7 +6,6 @@ test_report_browser.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
@@ -21,10 +20,10 @@ from planner.compare import write_comparison
 from planner.params import Parameter
 from planner.pareto import OBJECTIVES, pareto_figures
 from planner.sweep import Axis, sweep_figures
+from tests.planner.shipped import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS = ROOT / "planner" / "assets"
-SCRIPT = ROOT / "scripts" / "make_china_map.py"
 # the 31 provincial-level divisions of mainland China, by their HASC codes in Natural Earth
 MAINLAND = set(
     "AH BJ CQ FJ GD GS GX GZ HA HB HE HL HN HU JL JS JX LN NM NX QH SA SC SD SH SX TJ XJ XZ YN ZJ".split()  # noqa: SIM905, E501
@@ -114,15 +113,8 @@ def test_every_site_of_the_default_case_lies_in_its_province_on_the_map():
         assert within or near, (site, province)
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("make_china_map", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_map_script_decodes_topojson_and_keeps_shared_borders_identical():
-    script = _script()
+    script = load_script("make_china_map")
     # two unit squares side by side sharing the arc x = 1 (TopoJSON: arc 0, reversed as ~0)
     topology = {
         "transform": {"scale": [0.5, 0.5], "translate": [100.0, 30.0]},

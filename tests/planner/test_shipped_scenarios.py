@@ -6,27 +6,16 @@ full-resolution baseline is covered by the default-case fixture.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from planner.inputs.case import load_case
 from planner.inputs.scenarios import scenario_names
 from planner.inputs.tables import read_tables
 from planner.run import RunOptions, solve_case
+from tests.planner.shipped import SHIPPED_SCENARIOS, WORKBOOK
 
-CASE = Path(__file__).resolve().parents[2] / "inputs" / "china_east_west.xlsx"
-SHIPPED = [
-    "baseline",
-    "policy_2025",
-    "carbon_200",
-    "east_only",
-    "air_only",
-    "no_vouchers",
-    "import_ban",
-    "domestic_50",
-    "chip_shock",
-]
+CASE = WORKBOOK
+SHIPPED = list(SHIPPED_SCENARIOS)
 
 
 def test_the_case_ships_the_required_scenarios():

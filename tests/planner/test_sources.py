@@ -5,11 +5,9 @@ defines for the shipped case."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +16,7 @@ import pytest
 from planner.inputs.case import build_case
 from planner.inputs.schema import BY_NAME, SHEETS, row_id
 from planner.inputs.tables import case_base_dir, read_tables
+from tests.planner.shipped import load_script as _load
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOK = ROOT / "inputs" / "china_east_west.xlsx"
@@ -33,14 +32,6 @@ TOP = 40
 # added 60 rows of hardware data, 4 of them primary: NVIDIA datasheet and DGX user guides, the
 # 2023 BIS rule; the press figures it uses must be flagged [E]. Merged: 31 [P] of 362 + 4 + 60.)
 PRIMARY_SHARE_FLOOR = 31 / 426
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while it loads
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
