@@ -13,9 +13,10 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1002,20 +1003,41 @@ def demand_duals(duals: pd.DataFrame) -> go.Figure | None:
 # ----------------------------------------------------------------------------- comparison
 
 
-def compare_costs(costs: pd.DataFrame, labels: list[str]) -> go.Figure:
-    """Stacked annual cost by term for each run [M yuan/yr]. costs: index term, columns runs."""
+def _bars_by_row(
+    frame: pd.DataFrame,
+    labels: list[str],
+    digits: int,
+    name: Callable[[Any], str],
+    colour: Callable[[int, Any], str],
+    hover: Callable[[Any], str],
+) -> go.Figure:
+    """One bar trace per row of `frame` (index: what the trace shows; columns: run labels),
+    one bar per run: name, colour and hover template of each come from its row key."""
     fig = go.Figure()
     runs = [esc(label) for label in labels]
-    for i, (term, row) in enumerate(costs.iterrows()):
+    for i, (key, row) in enumerate(frame.iterrows()):
         fig.add_trace(
             go.Bar(
                 x=runs,
-                y=rounded(row.reindex(labels).to_numpy(), 2),
-                name=esc(term),
-                marker_color=COST_COLOURS[i % len(COST_COLOURS)],
-                hovertemplate=f"%{{x}} · {esc(term)}: %{{y:,.1f}} M yuan/yr<extra></extra>",
+                y=rounded(row.reindex(labels).to_numpy(), digits),
+                name=name(key),
+                marker_color=colour(i, key),
+                hovertemplate=hover(key),
             )
         )
+    return fig
+
+
+def compare_costs(costs: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Stacked annual cost by term for each run [M yuan/yr]. costs: index term, columns runs."""
+    fig = _bars_by_row(
+        costs,
+        labels,
+        2,
+        name=esc,
+        colour=lambda i, _: COST_COLOURS[i % len(COST_COLOURS)],
+        hover=lambda term: f"%{{x}} · {esc(term)}: %{{y:,.1f}} M yuan/yr<extra></extra>",
+    )
     _layout(fig, "Annual cost by term [M yuan/yr]", barmode="relative", height=460)
     fig.update_yaxes(title_text="M yuan/yr", tickformat=",")
     return fig
@@ -1091,18 +1113,14 @@ def compare_capacity(capacity: pd.DataFrame, labels: list[str]) -> go.Figure:
 
 def compare_zones(zones: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Stacked compute served by zone [MW] per run. zones: index zone, columns runs."""
-    fig = go.Figure()
-    runs = [esc(label) for label in labels]
-    for zone, row in zones.iterrows():
-        fig.add_trace(
-            go.Bar(
-                x=runs,
-                y=rounded(row.reindex(labels).to_numpy(), 2),
-                name=esc(zone),
-                marker_color=ZONE_COLOURS.get(str(zone), "#555555"),
-                hovertemplate=f"%{{x}} · {esc(zone)}: %{{y:,.1f}} MW<extra></extra>",
-            )
-        )
+    fig = _bars_by_row(
+        zones,
+        labels,
+        2,
+        name=esc,
+        colour=lambda _, zone: ZONE_COLOURS.get(str(zone), "#555555"),
+        hover=lambda zone: f"%{{x}} · {esc(zone)}: %{{y:,.1f}} MW<extra></extra>",
+    )
     _layout(fig, "Compute served by zone of the site [MW]", barmode="stack", height=420)
     fig.update_yaxes(title_text="MW IT", tickformat=",")
     return fig
@@ -1110,20 +1128,16 @@ def compare_zones(zones: pd.DataFrame, labels: list[str]) -> go.Figure:
 
 def compare_supply(supply: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Grouped PV, wind [MW] and battery [MWh] totals per run. supply: index quantity."""
-    fig = go.Figure()
-    runs = [esc(label) for label in labels]
     colours = {"pv_mw": SUPPLY_COLOURS["pv"], "wind_mw": SUPPLY_COLOURS["wind"]}
     colours["battery_mwh"] = SUPPLY_COLOURS["battery"]
-    for quantity, row in supply.iterrows():
-        fig.add_trace(
-            go.Bar(
-                x=runs,
-                y=rounded(row.reindex(labels).to_numpy(), 1),
-                name=esc(column_title(str(quantity))),
-                marker_color=colours.get(str(quantity), "#777777"),
-                hovertemplate=f"%{{x}} · {esc(quantity)}: %{{y:,.0f}}<extra></extra>",
-            )
-        )
+    fig = _bars_by_row(
+        supply,
+        labels,
+        1,
+        name=lambda quantity: esc(column_title(str(quantity))),
+        colour=lambda _, quantity: colours.get(str(quantity), "#777777"),
+        hover=lambda quantity: f"%{{x}} · {esc(quantity)}: %{{y:,.0f}}<extra></extra>",
+    )
     _layout(fig, "PV and wind [MW], battery energy [MWh], all sites", barmode="group")
     fig.update_yaxes(tickformat=",")
     return fig

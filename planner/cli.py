@@ -21,6 +21,11 @@ from rich.table import Table
 
 from planner.cli_common import (
     EXIT_ENVIRONMENT,
+    CaseArg,
+    GapOpt,
+    MipOpt,
+    ThreadsOpt,
+    TimeOpt,
     install_signal_handlers,
     interrupted_code,
     signal_name,
@@ -142,19 +147,17 @@ def _scale(value, factor):
 
 @app.command()
 def run(
-    case: Annotated[
-        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
-    ] = DEFAULT_CASE,
+    case: CaseArg = DEFAULT_CASE,
     scenario: Annotated[
         str | None, typer.Option(help="Scenario name from the Scenarios sheet.")
     ] = None,
-    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
-    mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
+    time: TimeOpt = None,
+    mip: MipOpt = False,
     time_limit: Annotated[
         float | None, typer.Option(min=0, help="Solver time limit (seconds).")
     ] = None,
-    gap: Annotated[float | None, typer.Option(min=0, help="Relative MIP gap.")] = None,
-    threads: Annotated[int | None, typer.Option(min=0, help="Solver threads.")] = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Results folder.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only the results path.")] = False,

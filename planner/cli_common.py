@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import os
 import signal
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn
 
+import typer
 from rich.console import Console, ConsoleDimensions
 
 from planner.inputs.errors import printable
+
+# arguments and options that several commands take, with the same help text
+CaseArg = Annotated[Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")]
+TimeOpt = Annotated[str | None, typer.Option("--time", help="full | typical:N")]
+MipOpt = Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")]
+GapOpt = Annotated[float | None, typer.Option(min=0, help="Relative MIP gap.")]
+ThreadsOpt = Annotated[int | None, typer.Option(min=0, help="Solver threads.")]
 
 # width given to tables outside a terminal: wide enough that no cell is folded or cut
 UNLIMITED_COLUMNS = 100_000

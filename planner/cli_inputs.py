@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from planner.cli_common import CaseArg, fail, fail_os
 from planner.cli_common import console as console_for
-from planner.cli_common import fail, fail_os
 
 _out = console_for()
 
@@ -51,7 +51,7 @@ def template(
 
 
 def convert(
-    case: Annotated[Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")],
+    case: CaseArg,
     to: Annotated[str, typer.Option("--to", help="Target form: xlsx or csv.")],
     out: Annotated[
         Path | None, typer.Option("--out", help="Target path (default: beside the case).")

@@ -19,7 +19,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from planner.cli_common import EXIT_ENVIRONMENT, interrupted_code, signal_name, threads_problem
+from planner.cli_common import (
+    EXIT_ENVIRONMENT,
+    CaseArg,
+    GapOpt,
+    MipOpt,
+    ThreadsOpt,
+    TimeOpt,
+    interrupted_code,
+    signal_name,
+    threads_problem,
+)
 from planner.cli_common import console as console_for
 
 EXIT_INPUT = 2
@@ -60,6 +70,25 @@ def _progress() -> Progress:
     )
 
 
+def _stop(progress: Progress | None) -> None:
+    """Stop the live progress display, if one is shown, before printing anything else."""
+    if progress is not None:
+        progress.stop()
+
+
+def _check_out_dir(out_dir: Path | None, marker: str, case: Path, as_json: bool) -> None:
+    """Refuse an --out folder that holds something other than this collection (`marker`:
+    the file that marks one, e.g. sweep.json), before anything is solved."""
+    if out_dir is None:
+        return
+    from planner.writers import OutputError, check_collection_target
+
+    try:
+        check_collection_target(out_dir, marker, inputs=[case])
+    except OutputError as exc:
+        _fail([str(exc)], as_json)
+
+
 def _fmt(value: object, digits: str = ",.1f", factor: float = 1.0) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -70,9 +99,7 @@ def _fmt(value: object, digits: str = ",.1f", factor: float = 1.0) -> str:
 
 
 def sweep(
-    case: Annotated[
-        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
-    ] = DEFAULT_CASE,
+    case: CaseArg = DEFAULT_CASE,
     vary: Annotated[
         list[str] | None,
         typer.Option(
@@ -86,12 +113,12 @@ def sweep(
         bool, typer.Option("--zip", help="Pair the lists (i-th values together), no grid.")
     ] = False,
     scenario: Annotated[str | None, typer.Option(help="Base scenario of every point.")] = None,
-    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
-    mip: Annotated[bool, typer.Option(help="MILP mode: site opening, modules.")] = False,
+    time: TimeOpt = None,
+    mip: MipOpt = False,
     time_limit: Annotated[
         float | None, typer.Option(min=0, help="Solver time limit per point, in seconds.")
     ] = None,
-    gap: Annotated[float | None, typer.Option(min=0, help="Relative MIP gap.")] = None,
+    gap: GapOpt = None,
     threads: Annotated[int | None, typer.Option(min=0, help="Solver threads per point.")] = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Solve points in N local worker processes (Dask).")
@@ -150,13 +177,7 @@ def sweep(
             last = f"point {row.get('point')}: {state}"
         progress.update(task, completed=done, last=escape(last))
 
-    if out_dir is not None:
-        from planner.writers import OutputError, check_collection_target
-
-        try:
-            check_collection_target(out_dir, "sweep.json", inputs=[case])
-        except OutputError as exc:
-            _fail([str(exc)], as_json)
+    _check_out_dir(out_dir, "sweep.json", case, as_json)
     try:
         if progress is not None:
             progress.start()
@@ -172,12 +193,10 @@ def sweep(
             command=" ".join(sys.argv),
         )
     except (InputErrors, CaseReadError, SweepInputError, ParameterError) as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         _fail(_input_problem_lines(exc), as_json)
     except (OSError, TimeoutError, MemoryError) as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         from planner.run import environment_failure
 
         failure = environment_failure(exc)
@@ -186,16 +205,14 @@ def sweep(
         where = f"scheduler {scheduler}" if scheduler else "the worker processes"
         _fail([f"cannot run the sweep on {where}: {exc}"], as_json)
     except KeyboardInterrupt as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         code = interrupted_code(exc)
         _console.print(
             f"[yellow]interrupted ({signal_name(exc)}):[/] finished points are kept; run the "
             "same command to resume"
         )
         raise typer.Exit(code) from None
-    if progress is not None:
-        progress.stop()
+    _stop(progress)
     table = report.table
     if as_json:
         _out.print_json(
@@ -254,19 +271,17 @@ def _number(value: object) -> bool:
 
 
 def pareto(
-    case: Annotated[
-        Path, typer.Argument(help="Workbook (.xlsx) or folder of CSV files.")
-    ] = DEFAULT_CASE,
+    case: CaseArg = DEFAULT_CASE,
     objectives: Annotated[
         str, typer.Option(help="cost,emissions or cost,water.")
     ] = "cost,emissions",
     points: Annotated[int, typer.Option(help="Points on the front, both ends included.")] = 8,
     scenario: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
-    time: Annotated[str | None, typer.Option("--time", help="full | typical:N")] = None,
+    time: TimeOpt = None,
     time_limit: Annotated[
         float | None, typer.Option(min=0, help="Solver time limit per solve, in seconds.")
     ] = None,
-    threads: Annotated[int | None, typer.Option(min=0, help="Solver threads.")] = None,
+    threads: ThreadsOpt = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     write_points: Annotated[
         bool, typer.Option(help="Write a results folder for each point of the front.")
@@ -305,13 +320,7 @@ def pareto(
         if progress is not None and task is not None:
             progress.update(task, completed=done, last=escape(label))
 
-    if out_dir is not None:
-        from planner.writers import OutputError, check_collection_target
-
-        try:
-            check_collection_target(out_dir, "pareto.csv", inputs=[case])
-        except OutputError as exc:
-            _fail([str(exc)], as_json)
+    _check_out_dir(out_dir, "pareto.csv", case, as_json)
     try:
         if progress is not None:
             progress.start()
@@ -324,12 +333,10 @@ def pareto(
             command=" ".join(sys.argv),
         )
     except (InputErrors, CaseReadError, ValueError, FileExistsError) as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         _fail(_input_problem_lines(exc), as_json)
     except (OSError, MemoryError) as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         from planner.run import environment_failure
 
         failure = environment_failure(exc)
@@ -337,13 +344,11 @@ def pareto(
             _fail([str(exc)], as_json)
         _fail([str(failure)], as_json, EXIT_ENVIRONMENT)
     except KeyboardInterrupt as exc:
-        if progress is not None:
-            progress.stop()
+        _stop(progress)
         code = interrupted_code(exc)
         _console.print(f"[yellow]interrupted ({signal_name(exc)})[/]")
         raise typer.Exit(code) from None
-    if progress is not None:
-        progress.stop()
+    _stop(progress)
     table = report.table
     objective = report.result.secondary
     if as_json:
