@@ -348,6 +348,34 @@ POLICY = Sheet(
     ),
 )
 
+
+def _lat_lon(example: tuple[float, float], of: str = "") -> tuple[Column, Column]:
+    """Columns lat and lon [deg] (valid on Earth, plausible within China) with their example
+    values; `of` names the point ("Latitude{of} (north positive).")."""
+    return (
+        Column(
+            "lat",
+            "lat",
+            "deg",
+            min=-90,
+            max=90,
+            example=example[0],
+            doc=f"Latitude{of} (north positive).",
+            plausible=(15, 55),
+        ),
+        Column(
+            "lon",
+            "lon",
+            "deg",
+            min=-180,
+            max=180,
+            example=example[1],
+            doc=f"Longitude{of} (east positive).",
+            plausible=(70, 140),
+        ),
+    )
+
+
 REGIONS = Sheet(
     "Regions",
     "table",
@@ -364,26 +392,7 @@ REGIONS = Sheet(
             example="Shanghai",
             doc="Display name.",
         ),
-        Column(
-            "lat",
-            "lat",
-            "deg",
-            min=-90,
-            max=90,
-            example=31.2,
-            doc="Latitude of the region's centroid (north positive).",
-            plausible=(15, 55),
-        ),
-        Column(
-            "lon",
-            "lon",
-            "deg",
-            min=-180,
-            max=180,
-            example=121.5,
-            doc="Longitude of the region's centroid (east positive).",
-            plausible=(70, 140),
-        ),
+        *_lat_lon((31.2, 121.5), " of the region's centroid"),
     ),
 )
 
@@ -429,26 +438,7 @@ SITES = Sheet(
             example="west",
             doc="east, west or central: used in summaries (share of compute served in the west).",
         ),
-        Column(
-            "lat",
-            "lat",
-            "deg",
-            min=-90,
-            max=90,
-            example=37.5,
-            doc="Latitude (north positive).",
-            plausible=(15, 55),
-        ),
-        Column(
-            "lon",
-            "lon",
-            "deg",
-            min=-180,
-            max=180,
-            example=105.2,
-            doc="Longitude (east positive).",
-            plausible=(70, 140),
-        ),
+        *_lat_lon((37.5, 105.2)),
         Column(
             "max_it_mw",
             "max_it",
