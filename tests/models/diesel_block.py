@@ -29,8 +29,13 @@ import pyomo.environ as pyo
 
 from models.data import ModelData
 from models.registry import CAPACITY, SITE_CAP, Limit, add_balance_term, add_cost, add_limit
+from planner import synthetic
 from planner.inputs.schema import Column, Sheet
 from planner.prepare import annuity_factor
+
+FUEL_YUAN_PER_MWH = 300.0
+PERMIT_T = 50000.0
+EF_T_PER_MWH = 0.8
 
 SHEET = Sheet(
     "Diesel",
@@ -56,6 +61,25 @@ SHEET = Sheet(
         ),
     ),
 )
+
+
+def case_tables(**row: object) -> tuple[dict, dict]:
+    """Tables and profiles of synthetic.near_far_pair (s1 near, s2 far) with a Diesel row at
+    s1: cheap fuel (the generator runs) and a permit that binds; `row` changes its cells."""
+    raw, profiles = synthetic.case_tables(**synthetic.near_far_pair())
+    values = {
+        "site": "s1",
+        "max_mw": 50.0,
+        "capex": 3.0,
+        "life": 15.0,
+        "fuel": FUEL_YUAN_PER_MWH,
+        "emission": EF_T_PER_MWH,
+        "backup": 0.1,
+        "permit": PERMIT_T,
+        **row,
+    }
+    raw["Diesel"] = synthetic.table("Diesel", [values])
+    return raw, profiles
 
 
 def derive_diesel(case, time) -> dict:

@@ -25,7 +25,7 @@ from planner.report import (
     site_cap_column,
 )
 from planner.run import RunOptions, run
-from tests.models import quota_block
+from tests.models import diesel_block, quota_block
 
 ROOT = Path(__file__).resolve().parents[2]
 PV_QUOTA_MWH = 100_000.0  # near_far_pair uses 131,400 MWh of PV: the quota binds
@@ -100,18 +100,7 @@ def quota():
 
 def test_a_new_blocks_site_cap_and_plan_cap_show_in_the_report(diesel, quota, tmp_path):
     """The diesel permit (role site cap) and a PV quota (role plan cap), run like any case."""
-    raw, profiles = synthetic.case_tables(**synthetic.near_far_pair())
-    diesel_row = {
-        "site": "s1",
-        "max_mw": 50.0,
-        "capex": 3.0,
-        "life": 15.0,
-        "fuel": 300.0,
-        "emission": 0.8,
-        "backup": 0.1,
-        "permit": 50000.0,
-    }
-    raw["Diesel"] = synthetic.table("Diesel", [diesel_row])
+    raw, profiles = diesel_block.case_tables()  # its permit binds
     path = synthetic.write_case(raw, profiles, tmp_path / "case")
     folder = run(path, RunOptions(), out=tmp_path / "run").folder
 

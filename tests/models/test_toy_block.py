@@ -17,33 +17,13 @@ from planner.inputs.case import build_case
 from planner.prepare import derive, prepare
 from planner.run import RunOptions, run, solve_case
 from tests.models import diesel_block
-
-FUEL_YUAN_PER_MWH = 300.0
-PERMIT_T = 50000.0
-EF_T_PER_MWH = 0.8
+from tests.models.diesel_block import EF_T_PER_MWH, FUEL_YUAN_PER_MWH, PERMIT_T, case_tables
 
 
 def _case(**row: object):
     """near_far_pair (s1 near, s2 far) with a diesel row at s1."""
-    raw, profiles = _tables(**row)
+    raw, profiles = case_tables(**row)
     return build_case(raw, None, "diesel", scenario=None, profiles=profiles)
-
-
-def _tables(**row: object):
-    raw, profiles = synthetic.case_tables(**synthetic.near_far_pair())
-    values = {
-        "site": "s1",
-        "max_mw": 50.0,
-        "capex": 3.0,
-        "life": 15.0,
-        "fuel": FUEL_YUAN_PER_MWH,
-        "emission": EF_T_PER_MWH,
-        "backup": 0.1,
-        "permit": PERMIT_T,
-        **row,
-    }
-    raw["Diesel"] = synthetic.table("Diesel", [values])
-    return raw, profiles
 
 
 @pytest.fixture
@@ -98,7 +78,7 @@ def test_the_permit_binds_and_its_dual_is_reported_in_planner_units(solved):
 
 def test_files_and_report_show_the_block(diesel, tmp_path):
     """The case written as a CSV folder (Diesel sheet included) and run like any other."""
-    raw, profiles = _tables()
+    raw, profiles = case_tables()
     path = synthetic.write_case(raw, profiles, tmp_path / "case")
     folder = run(path, RunOptions(), out=tmp_path / "run").folder
     costs = pd.read_csv(folder / "costs.csv")
