@@ -632,9 +632,6 @@ def cfe_figures(table: pd.DataFrame) -> list:
         "shadow price [yuan/MWh]",
         height=420,
     )
-    ys = [v for trace in price.data for v in trace.y if v is not None]
-    if ys and max(ys) > 0 and max(ys) > 50 * max(min(v for v in ys if v > 0), 1e-9):
-        price.update_yaxes(type="log", title_text="shadow price [yuan/MWh] (log scale)")
     figures.append(price)
     return figures
 
