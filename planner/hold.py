@@ -94,13 +94,15 @@ def hold_full_year(
     rounds: int = DEFAULT_ROUNDS,
     tolerance: float = DEFAULT_TOLERANCE,
     options: RedispatchOptions | None = None,
+    keep_lps: bool = True,
 ) -> tuple[Solved, list[HoldRound]]:
     """Solve the pipeline's case on typical days and tighten its held targets until the
     full year meets them (module doc). Returns the last round's Solved (with its
     re-dispatch table) and the rounds. Stops early when a typical-day solve has no solution
-    (the tightened targets cannot be met on the typical days)."""
+    (the tightened targets cannot be met on the typical days). `keep_lps`: keep the site
+    LPs between rounds (planner.site_lps); False builds them again each round (benchmarks)."""
     options = options or RedispatchOptions()
-    if options.site_lps is not None:
+    if options.site_lps is not None or not keep_lps:
         return _hold(pipeline, rounds, tolerance, options)
     with SiteLPs(options.workers) as kept:  # each site LP built once, for every round
         return _hold(pipeline, rounds, tolerance, dataclasses.replace(options, site_lps=kept))
