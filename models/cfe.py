@@ -3,9 +3,11 @@ r"""Hourly carbon-free energy (24/7 CFE) matching (formulation §8.5).
 In each step t the clean supply credited to site s is its own renewables used, plus the net
 energy from its battery, plus its grid imports times the grid's clean share in that hour
 (the PyPSA 24/7 CFE rule, Riepin & Brown 2024), plus contracted green power taken (PPAu,
-models/contracts.py; spilled contract energy is not credited):
+models/contracts.py; spilled contract energy is not credited), plus the registered hourly
+clean terms M[s,t] (`models.registry.HourTerm`: a power line delivers (1 − loss) × its green
+part and its grey part × the sending grid's clean share, models/lines.py):
 
-    CFE[s,t] = Σ_v VREu[s,v,t] + Dis[s,t] − Ch[s,t] + c[s,t] · G[s,t] + PPAu[s,t] [MW]
+    CFE[s,t] = Σ_v VREu[s,v,t] + Dis[s,t] − Ch[s,t] + c[s,t] · G[s,t] + PPAu[s,t] + M[s,t] [MW]
     CFE_s = Σ_t ω_t · CFE[s,t]                                   `cfe_mwh[s]` [MWh/yr]
     score_s = CFE_s / Σ_t ω_t P[s,t]                              (reported, results)
 
@@ -30,12 +32,13 @@ import pyomo.environ as pyo
 
 from models.contracts import contract_taken
 from models.data import ModelData
-from models.registry import SHARE_FLOOR, Limit, add_limit
+from models.registry import SHARE_FLOOR, Limit, add_limit, registry
 
 
 def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
     """The grid's hourly clean share, the CFE credited per site, and the optional target."""
     m.grid_clean = pyo.Param(m.S, m.T, initialize=data.param("grid_clean"), mutable=True)
+    moved = registry(m).clean  # e.g. what a power line delivers (models/lines.py)
     m.cfe_mwh = pyo.Expression(
         m.S,
         rule=lambda m, s: sum(
@@ -46,6 +49,7 @@ def add_cfe(m: pyo.ConcreteModel, data: ModelData) -> None:
                 - m.Ch[s, t]
                 + m.grid_clean[s, t] * m.G[s, t]
                 + contract_taken(m, s, t)
+                + sum(c.expr(m, s, t) for c in moved)
             )
             for t in m.T
         ),

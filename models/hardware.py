@@ -221,7 +221,10 @@ def _add_domestic_share(m: pyo.ConcreteModel, data: ModelData) -> None:
         for s in m.S:
             groups.setdefault(zone_of[s] if scope == "zone" else "all", []).append(s)
     m.Z = pyo.Set(initialize=list(groups), ordered=True)
-    m.domestic_share_min = pyo.Param(initialize=share or 0.0, mutable=True)
+    if share is not None:
+        # only when set: a Param built for a blank share would read as "switched off" to
+        # models.update and make every such model unfit for re-use (sweeps, kept site LPs)
+        m.domestic_share_min = pyo.Param(initialize=share, mutable=True)
 
     def rule(m, z):
         sites = set(groups[z])

@@ -25,7 +25,11 @@ Registered: balance terms `line_export` (−: Σ_{f(l)=s} FE + FN) and `line_imp
 (+: Σ_{r(l)=s} (1 − loss[l]) (FE + FN)); green term `lines` (+ (1 − loss) Σ_t ω FG at the
 receiving site, − Σ_t ω FG at the sender: green lost on the line counts nowhere); emission
 term `lines` (+ ef[f(l)] Σ_t ω (FE + FN − FG) at the receiving site, the same − at the
-sender: the receiving site answers for the grid energy sent, losses included); per-site
+sender: the receiving site answers for the grid energy sent, losses included); hourly clean
+term `lines` (CFE, §8.5: + (1 − loss) (FG + c[f(l),t] (FE + FN − FG)) at the receiving site
+in step t, the same without the loss factor − at the sender, c the sending grid's hourly clean
+share: the receiving site is credited with the green and clean-grid energy delivered, the
+sending node, which has no load, keeps none); per-site
 costs attributed to the receiving site: `line_tariff` = tariff Σ_t ω FE, `line_capital` =
 rate · Cap_L, `line_om` = om · Cap_L; limits `line_existing` and `line_build_max` (plan
 scope, duals in yuan/(MW·yr)); coupling `lines` (sender and receiver are one component of
@@ -42,6 +46,7 @@ from models.registry import (
     Coupling,
     Limit,
     add_balance_term,
+    add_clean_term,
     add_cost,
     add_coupling,
     add_emission_term,
@@ -123,6 +128,21 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
         lambda m, s: (
             sum((1 - m.line_loss[ln]) * year(m, lambda t, ln=ln: m.FG[ln, t]) for ln in into[s])
             - sum(year(m, lambda t, ln=ln: m.FG[ln, t]) for ln in out_of[s])
+        ),
+    )
+
+    def clean(m: pyo.ConcreteModel, ln: str, t: int):
+        """What the hourly CFE account credits to line ln's energy sent in step t [MW]: its
+        green part, plus its grey part × the sending grid's clean share in that hour."""
+        start = m.line_ends[ln][0]
+        return m.FG[ln, t] + m.grid_clean[start, t] * (flow(m, ln, t) - m.FG[ln, t])
+
+    add_clean_term(
+        m,
+        "lines",
+        lambda m, s, t: (
+            sum((1 - m.line_loss[ln]) * clean(m, ln, t) for ln in into[s])
+            - sum(clean(m, ln, t) for ln in out_of[s])
         ),
     )
 

@@ -20,6 +20,9 @@ A block never edits another block's constraint. Instead it registers, on `m.regi
   out of (−) a site's green energy [MWh/yr] and emissions [t CO2/yr] beside its own
   renewables and grid draw (a power line carries its sending node's mix). `add_policy` adds
   them to `m.green_mwh[s]` and `m.emissions_site_t[s]`.
+- **hourly clean terms** (`HourTerm`): clean energy [MW in step t] a block moves into (+) or
+  out of (−) a site's hourly CFE account (a power line delivers its sending node's green and
+  clean-grid energy); `add_cfe` adds them to `m.cfe_mwh[s]`.
 - **couplings** (`Coupling`): constraints whose rows join the variables of several sites
   (none today; a power line would be one). Sites joined by a coupling are one connected
   component (`connected_sites`) and are dispatched together.
@@ -173,6 +176,15 @@ class SiteTerm:
 
 
 @dataclass(frozen=True)
+class HourTerm:
+    """A per-site, per-step amount `expr(m, s, t)` [MW] of clean energy moved into (+) or out
+    of (−) a site's hourly CFE account (models/cfe.py), beside its own supply."""
+
+    name: str
+    expr: Callable[[pyo.ConcreteModel, str, int], Any]
+
+
+@dataclass(frozen=True)
 class Coupling:
     """A constraint joining sites: `sites(m)` lists the groups of sites each row couples."""
 
@@ -190,6 +202,7 @@ class Registry:
     couplings: list[Coupling] = field(default_factory=list)
     green: list[SiteTerm] = field(default_factory=list)
     emissions: list[SiteTerm] = field(default_factory=list)
+    clean: list[HourTerm] = field(default_factory=list)
 
     def cost_terms(self) -> list[CostTerm]:
         """Cost terms in costs.csv order (rank, then registration)."""
@@ -281,6 +294,15 @@ def add_emission_term(
 ) -> None:
     """Register emissions [t CO2/yr] moved into (+) or out of (−) each site's account."""
     registry(m).emissions.append(SiteTerm(name, expr))
+
+
+def add_clean_term(
+    m: pyo.ConcreteModel, name: str, expr: Callable[[pyo.ConcreteModel, str, int], Any]
+) -> None:
+    """Register clean energy [MW in step t] moved into (+) or out of (−) each site's hourly
+    CFE account; `expr` is evaluated when the CFE block is built (after the grid's clean
+    share `m.grid_clean` exists)."""
+    registry(m).clean.append(HourTerm(name, expr))
 
 
 def add_coupling(m: pyo.ConcreteModel, coupling: Coupling) -> None:

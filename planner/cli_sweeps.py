@@ -273,9 +273,16 @@ def _number(value: object) -> bool:
 def pareto(
     case: CaseArg = DEFAULT_CASE,
     objectives: Annotated[
-        str, typer.Option(help="cost,emissions or cost,water.")
+        str,
+        typer.Option(
+            help="cost,emissions, cost,water, or cost,cfe (hourly CFE targets from 60% to 100%, "
+            "next to the annual green share at the same levels)."
+        ),
     ] = "cost,emissions",
-    points: Annotated[int, typer.Option(help="Points on the front, both ends included.")] = 8,
+    points: Annotated[
+        int,
+        typer.Option(help="Points on the front, both ends included (cost,cfe: levels per ladder)."),
+    ] = 8,
     scenario: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
     time: TimeOpt = None,
     time_limit: Annotated[
@@ -314,7 +321,8 @@ def pareto(
     )
     show = not (quiet or as_json)
     progress = _progress() if show else None
-    task = progress.add_task("solves", total=points + 1, last="") if progress else None
+    solves = 1 + 2 * points if secondary == "cfe" else points + 1
+    task = progress.add_task("solves", total=solves, last="") if progress else None
 
     def on_point(label: str, done: int, total: int) -> None:
         if progress is not None and task is not None:
@@ -363,6 +371,10 @@ def pareto(
         )
     elif quiet:
         _out.print(escape(str(report.folder)))
+    elif objective.name == "cfe":
+        _out.print(_cfe_view(table))
+        _out.print(f"table: {escape(str(report.folder / 'pareto.csv'))}")
+        _out.print(f"charts: {escape(str(report.folder / 'pareto.html'))}")
     else:
         view = Table(title=f"Pareto front: cost vs {objective.name}")
         for column in (
@@ -389,6 +401,27 @@ def pareto(
         _out.print(f"table: {escape(str(report.folder / 'pareto.csv'))}")
         _out.print(f"charts: {escape(str(report.folder / 'pareto.html'))}")
     raise typer.Exit(report.exit_code)
+
+
+def _cfe_view(table) -> Table:
+    """The CFE axis on the console: each solve's target, cost and both claims."""
+    view = Table(title="Cost of clean-energy claims: hourly CFE vs annual green share")
+    for column in ("point", "target", "level [%]", "status"):
+        view.add_column(escape(column))
+    for column in ("cost [M yuan/yr]", "CFE [%]", "annual green [%]", "shadow [yuan/MWh]"):
+        view.add_column(escape(column), justify="right")
+    for _, row in table.iterrows():
+        view.add_row(
+            str(row["point"]) + (" (knee)" if row["knee"] else ""),
+            escape(str(row["kind"]).replace("_", " ")),
+            _fmt(row["level"], ".0f", factor=100),
+            escape(str(row["status"])),
+            _fmt(row["cost_myuan"]),
+            _fmt(row["cfe_score"], factor=100),
+            _fmt(row["certified_green_share"], factor=100),
+            _fmt(row["shadow_price_yuan_per_mwh"], ",.0f"),
+        )
+    return view
 
 
 def register(app: typer.Typer) -> None:

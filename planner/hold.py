@@ -9,6 +9,8 @@ share overall or per site), the typical-day row is tightened by the measured sho
     round k:  hold ← hold + eᵏ⁻¹ (the row now asks the typical days for eᵏ⁻¹ more);
               re-solve warm (only the hold Params changed: the `Pipeline`'s loaded model
               takes the new row bounds, HiGHS starts from the last basis); re-dispatch
+              on the site LPs kept from the round before (planner.site_lps: built once,
+              only their numbers change, HiGHS warm-starts)
 
 until every checked row holds within `tolerance` (relative to its size, default 1e-3) or
 `rounds` tightenings have been made. Rows broken without a `hold` (PUE, water caps,
@@ -20,6 +22,7 @@ Units: M yuan/yr; shortfalls in the limit's model units (MWh/yr, t CO2/yr) and r
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +31,7 @@ import pyomo.environ as pyo
 
 from planner.pipeline import Pipeline, Solved
 from planner.redispatch import RedispatchOptions, redispatch
+from planner.site_lps import SiteLPs
 
 DEFAULT_ROUNDS = 4
 DEFAULT_TOLERANCE = 1e-3
@@ -90,11 +94,23 @@ def hold_full_year(
     rounds: int = DEFAULT_ROUNDS,
     tolerance: float = DEFAULT_TOLERANCE,
     options: RedispatchOptions | None = None,
+    keep_lps: bool = True,
 ) -> tuple[Solved, list[HoldRound]]:
     """Solve the pipeline's case on typical days and tighten its held targets until the
     full year meets them (module doc). Returns the last round's Solved (with its
     re-dispatch table) and the rounds. Stops early when a typical-day solve has no solution
-    (the tightened targets cannot be met on the typical days)."""
+    (the tightened targets cannot be met on the typical days). `keep_lps`: keep the site
+    LPs between rounds (planner.site_lps); False builds them again each round (benchmarks)."""
+    options = options or RedispatchOptions()
+    if options.site_lps is not None or not keep_lps:
+        return _hold(pipeline, rounds, tolerance, options)
+    with SiteLPs(options.workers) as kept:  # each site LP built once, for every round
+        return _hold(pipeline, rounds, tolerance, dataclasses.replace(options, site_lps=kept))
+
+
+def _hold(
+    pipeline: Pipeline, rounds: int, tolerance: float, options: RedispatchOptions
+) -> tuple[Solved, list[HoldRound]]:
     history: list[HoldRound] = []
     start = time.perf_counter()
     solved = pipeline.run()

@@ -15,6 +15,23 @@ The dual of `pareto_cap_limit` [M yuan per t or m3] times 1e6 is the shadow pric
 [yuan/t CO2 or yuan/m3]: what one unit less of S costs at that point of the front, on top of
 any carbon price already in the cost. The knee is the point farthest from the chord between
 the two ends of the front, with cost and S each scaled to [0, 1].
+
+The CFE axis (`--objectives cost,cfe`, `cfe_front`) is a ladder of targets, not of caps: the
+least-cost plan first, then for each level x of `cfe_levels` (evenly from 60% to 100% by
+default) the least-cost plan with a portfolio hourly CFE score of at least x, and, next to it,
+the least-cost plan with an annual green share (certificates and contracts included, as the
+case allows them) of at least the same x. Both targets are rows added to the built model,
+each switched on by mutable Params (never rebuilt; HiGHS warm-starts along each ladder):
+
+    Σ_s CFE_s − x^CFE Σ_s E^fac_s ≥ −off^CFE                         `pareto_cfe_limit`
+    Σ_s (Gr_s + GEC_s) − x^G Σ_s E^fac_s ≥ −off^G                     `pareto_green_limit`
+
+(`pareto_cfe_level`, `pareto_green_level` the levels x; `pareto_cfe_off`, `pareto_green_off`
+0 when the row is on, 1e20 (no bound) when off.) They come on top of the case's own limits.
+Once a level is infeasible the higher levels of that ladder are not solved (they are
+infeasible too); that is a result (status infeasible), not a failure. The dual of a row
+× 1e6 is the shadow price of the target [yuan/MWh]: what 1 MWh/yr more hourly-matched (or
+annually-matched) clean energy costs at that level.
 """
 
 from __future__ import annotations
@@ -29,7 +46,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.inputs.case import Case, load_case
-from planner.pipeline import Pipeline, RunOptions, Solved
+from planner.pipeline import INFEASIBLE, Pipeline, RunOptions, Solved
 
 NO_CAP = 1e20  # HiGHS reads bounds of 1e20 or more as infinite
 PARETO_CSV = "pareto.csv"
@@ -60,6 +77,20 @@ OBJECTIVES: dict[str, Objective] = {
     "water": Objective(
         "water", "water_m3", "m3/yr", "water_shadow_price_yuan_per_m3", "yuan/m3", "Water use"
     ),
+    "cfe": Objective(
+        "cfe",
+        "cfe_score",
+        "share",
+        "shadow_price_yuan_per_mwh",
+        "yuan/MWh",
+        "Hourly CFE score",
+    ),
+}
+CFE_FROM, CFE_TO = 0.6, 1.0  # the CFE ladder's default levels: evenly from 60% to 100%
+# the two ladders of the CFE axis: kind, its target row, the level Param and the switch Param
+CFE_LADDERS = {
+    "cfe": ("pareto_cfe_limit", "pareto_cfe_level", "pareto_cfe_off"),
+    "green_share": ("pareto_green_limit", "pareto_green_level", "pareto_green_off"),
 }
 
 
@@ -87,13 +118,14 @@ class ParetoOptions:
 
 
 def parse_objectives(text: str) -> str:
-    """'cost,emissions' → 'emissions'; 'cost,water' → 'water'. Raises ValueError."""
+    """'cost,emissions' → 'emissions'; 'cost,water' → 'water'; 'cost,cfe' → 'cfe'. Raises
+    ValueError."""
     names = [t.strip().lower() for t in text.split(",") if t.strip()]
     others = [n for n in names if n != "cost"]
     if len(names) != 2 or "cost" not in names or len(others) != 1 or others[0] not in OBJECTIVES:
         raise ValueError(
             f"--objectives '{text}': expected cost and one of {', '.join(OBJECTIVES)} "
-            "(e.g. cost,emissions)"
+            "(e.g. cost,emissions, or cost,cfe for hourly CFE against annual green share)"
         )
     return others[0]
 
@@ -121,6 +153,26 @@ def add_pareto(m: pyo.ConcreteModel, name: str) -> None:
     )
 
 
+def cfe_levels(points: int) -> list[float]:
+    """The CFE ladder's levels [share]: `points` evenly from CFE_FROM to CFE_TO, rounded to
+    1e-9 so that 0.7 reads 0.7."""
+    return [round(float(x), 9) for x in np.linspace(CFE_FROM, CFE_TO, points)]
+
+
+def add_cfe_targets(m: pyo.ConcreteModel) -> None:
+    """Add the two switchable target rows of the CFE axis (module doc), both off."""
+    facility = sum(m.facility_energy_mwh[s] for s in m.S)
+    cfe = sum(m.cfe_mwh[s] for s in m.S)
+    green = sum(m.green_mwh[s] + m.GEC[s] for s in m.S)
+    for (row, level, off), supply in zip(CFE_LADDERS.values(), (cfe, green), strict=True):
+        m.add_component(level, pyo.Param(initialize=0.0, mutable=True))
+        m.add_component(off, pyo.Param(initialize=NO_CAP, mutable=True))
+        m.add_component(
+            row,
+            pyo.Constraint(expr=supply - m.component(level) * facility >= -m.component(off)),
+        )
+
+
 @dataclass
 class FrontPoint:
     """One solved point: kind ('least_cost', 'cap', 'least_<S>'), the cap on S (None:
@@ -130,6 +182,7 @@ class FrontPoint:
     cap: float | None
     solved: Solved
     shadow_price: float
+    level: float | None = None
 
 
 @dataclass
@@ -143,13 +196,20 @@ class ParetoResult:
 
     @property
     def exit_code(self) -> int:
-        """0 every point solved; 1 least-cost infeasible (no front); 3 a point failed."""
+        """0 every point solved; 1 least-cost infeasible (no front); 3 a point failed. On the
+        CFE axis a level the case cannot reach (infeasible) is a result, not a failure."""
         if not self.points:
             return 3
         first = self.points[0].solved.outcome
         if not first.has_solution:
             return first.exit_code
-        return 0 if all(p.solved.outcome.has_solution for p in self.points) else 3
+
+        def fine(p: FrontPoint) -> bool:
+            outcome = p.solved.outcome
+            reachable = p.level is None or outcome.status not in INFEASIBLE
+            return outcome.has_solution or not reachable
+
+        return 0 if all(fine(p) for p in self.points) else 3
 
 
 Progress = Callable[[str, int, int], None]
@@ -166,6 +226,8 @@ def pareto_front(
     options = options or ParetoOptions()
     if options.points < 2:
         raise ValueError(f"--points must be at least 2, not {options.points}")
+    if options.secondary == "cfe":
+        return cfe_front(case, options, on_point)
     objective = OBJECTIVES[options.secondary]
     started = time.perf_counter()
     total = options.points + 1
@@ -213,6 +275,87 @@ def pareto_front(
     points.append(solve(f"least_{objective.name}", end_cap))
     on_point(f"least {objective.name}", total, total)
     return ParetoResult(_front_table(points, objective), points, objective, _since(started))
+
+
+def cfe_front(
+    case: Case, options: ParetoOptions | None = None, on_point: Progress = _silent
+) -> ParetoResult:
+    """The CFE axis (module doc): the least-cost plan, then the hourly CFE ladder and the
+    annual green-share ladder at the same levels, on one built model."""
+    options = options or ParetoOptions(secondary="cfe")
+    objective = OBJECTIVES["cfe"]
+    levels = cfe_levels(options.points)
+    started = time.perf_counter()
+    total = 1 + 2 * len(levels)
+    pipeline = Pipeline(case, options.run_options(), extend=lambda m, _: add_cfe_targets(m))
+    pipeline.load()
+    m = pipeline.model
+
+    def solve(kind: str, level: float | None) -> FrontPoint:
+        for ladder, (_, level_param, off) in CFE_LADDERS.items():
+            on = ladder == kind and level is not None
+            m.component(level_param).set_value(level if on else 0.0)
+            m.component(off).set_value(0.0 if on else NO_CAP)
+        with pipeline.timer.phase(f"solve {kind} {level}"):
+            outcome = pipeline.solve()
+            pipeline.collect()
+        price = float("nan")
+        if outcome.has_solution:
+            row = m.component(CFE_LADDERS[kind][0]) if kind in CFE_LADDERS else None
+            dual = outcome.duals.get(row) if row is not None else None
+            price = 0.0 if dual is None else max(0.0, float(dual) * 1e6)
+        return FrontPoint(kind, None, pipeline.solved(detached=True), price, level)
+
+    least = solve("least_cost", None)
+    points = [least]
+    on_point("least cost", 1, total)
+    if not least.solved.outcome.has_solution:
+        least.solved.explanation = pipeline.explain()
+        return ParetoResult(_cfe_table(points), points, objective, _since(started))
+    done = 1
+    for kind in CFE_LADDERS:
+        for i, level in enumerate(levels):
+            point = solve(kind, level)
+            points.append(point)
+            done += 1
+            on_point(f"{kind.replace('_', ' ')} ≥ {level:.0%}", done, total)
+            if not point.solved.outcome.has_solution:
+                done += len(levels) - i - 1  # higher levels cannot be reached either
+                break
+    return ParetoResult(_cfe_table(points), points, objective, _since(started))
+
+
+def _cfe_table(points: list[FrontPoint]) -> pd.DataFrame:
+    """pareto.csv of the CFE axis: one row per solve, the target's kind and level [share],
+    cost [M yuan/yr], both claims of the plan and the target's shadow price [yuan/MWh]."""
+    rows = []
+    for i, point in enumerate(points):
+        summary = point.solved.results.summary if point.solved.results is not None else {}
+        rows.append(
+            {
+                "point": i,
+                "kind": point.kind,
+                "level": point.level,
+                "cost_myuan": summary.get("objective_myuan"),
+                "cfe_score": summary.get("cfe_score"),
+                "certified_green_share": summary.get("certified_green_share"),
+                "green_share": summary.get("green_share"),
+                "emissions_t": summary.get("emissions_t"),
+                "water_m3": summary.get("water_m3"),
+                "shadow_price_yuan_per_mwh": point.shadow_price,
+                "west_share": summary.get("west_share"),
+                "pue_avg": summary.get("pue_avg"),
+                "status": point.solved.outcome.status,
+                "knee": False,
+                "folder": "",
+            }
+        )
+    table = pd.DataFrame(rows)
+    cfe = table[table["kind"] == "cfe"]
+    knee = knee_index(cfe["cost_myuan"], cfe["cfe_score"])
+    if knee is not None:
+        table.loc[knee, "knee"] = True
+    return table
 
 
 def _since(start: float) -> float:
@@ -305,6 +448,8 @@ def run_pareto(
         run_options = options.run_options()
         for i, point in enumerate(result.points):
             name = f"{i:02d}_{point.kind}"
+            if point.level is not None:
+                name += f"_{point.level * 100:g}"
             write_run(
                 point.solved,
                 folder / "points" / name,
@@ -407,10 +552,153 @@ def pareto_figures(table: pd.DataFrame, objective: Objective) -> list:
     return figures
 
 
+CFE_CURVES = {
+    "cfe": ("hourly CFE score (24/7)", "cfe_score", "#2ca02c"),
+    "green_share": ("annual green share (certificates and contracts count)", None, "#1f77b4"),
+}
+
+
+def cfe_figures(table: pd.DataFrame) -> list:
+    """Cost against the level reached [%], one curve per claim (hourly CFE, annual green
+    share at the same levels), the least-cost plan's own scores marked; and each target's
+    shadow price [yuan/MWh] against its level."""
+    import plotly.graph_objects as go
+
+    from planner import charts
+    from planner.sweep import style
+
+    ok = table[table["cost_myuan"].notna()]
+    if ok.empty:
+        return []
+    front, price = go.Figure(), go.Figure()
+    for kind, (name, _, color) in CFE_CURVES.items():
+        rows = ok[ok["kind"] == kind]
+        if rows.empty:
+            continue
+        # x: the plan's own score of that claim, which is the level where the target binds
+        column = "cfe_score" if kind == "cfe" else "certified_green_share"
+        x = charts.rounded(pd.to_numeric(rows[column]) * 100, 4)
+        levels = [f"target ≥ {lv:.0%}" for lv in rows["level"]]
+        front.add_trace(
+            go.Scatter(
+                x=x,
+                y=charts.rounded(rows["cost_myuan"], 6),
+                mode="lines+markers",
+                name=name,
+                line={"color": color},
+                text=levels,
+                hovertemplate="%{text}<br>%{x:.1f} %<br>%{y:,.1f} M yuan/yr<extra></extra>",
+            )
+        )
+        price.add_trace(
+            go.Scatter(
+                x=charts.rounded(pd.to_numeric(rows["level"]) * 100, 4),
+                y=charts.rounded(pd.to_numeric(rows["shadow_price_yuan_per_mwh"]), 3),
+                mode="lines+markers",
+                name=name,
+                line={"color": color},
+                hovertemplate="target ≥ %{x:.0f} %<br>%{y:,.1f} yuan/MWh<extra></extra>",
+            )
+        )
+    least = ok[ok["kind"] == "least_cost"]
+    if len(least):
+        row = least.iloc[0]
+        for kind, (name, _, color) in CFE_CURVES.items():
+            column = "cfe_score" if kind == "cfe" else "certified_green_share"
+            front.add_trace(
+                go.Scatter(
+                    x=charts.rounded([float(row[column]) * 100], 4),
+                    y=charts.rounded([row["cost_myuan"]], 6),
+                    mode="markers",
+                    marker={"size": 11, "symbol": "diamond-open", "color": color},
+                    name=f"least-cost plan, its {name.split(' (')[0]}",
+                    hovertemplate="least-cost plan<br>%{x:.1f} %<br>%{y:,.1f} M yuan/yr"
+                    "<extra></extra>",
+                )
+            )
+    figures = [
+        style(
+            front,
+            "Least annual cost for each clean-energy target: hourly CFE against annual share",
+            "share of the load matched [%]",
+            "annual cost [M yuan/yr]",
+            height=440,
+        )
+    ]
+    style(
+        price,
+        "Shadow price of each target along its ladder",
+        "target level [%]",
+        "shadow price [yuan/MWh]",
+        height=420,
+    )
+    figures.append(price)
+    return figures
+
+
+def _cfe_note(table: pd.DataFrame) -> str:
+    """What the CFE page says above its charts: how to read them and where the ladders end."""
+    from planner.sweep import cell
+
+    note = (
+        "Each point is the least-cost plan whose portfolio reaches the target: hourly CFE "
+        "(clean supply matched to load hour by hour: own PV and wind used, battery, grid "
+        "imports at the grid's hourly clean share, contracts, lines) or the annual green "
+        "share at the same level (own PV and wind, contracts, lines and unbundled "
+        "certificates where the case prices them, summed over the year). Cost includes the "
+        "carbon price of the case; the targets come on top of the case's own limits."
+    )
+    for kind, (name, _, _) in CFE_CURVES.items():
+        rows = table[table["kind"] == kind]
+        failed = rows[rows["cost_myuan"].isna()]
+        if len(failed):
+            first = failed.iloc[0]
+            note += (
+                f" The {name.split(' (')[0]} cannot reach {first['level']:.0%} in this case "
+                f"({first['status']}); higher levels were not solved."
+            )
+    both = table[table["kind"].isin(list(CFE_CURVES))].dropna(subset=["cost_myuan"])
+    top = both.groupby("kind")["level"].max()
+    if {"cfe", "green_share"} <= set(top.index):
+        level = min(top["cfe"], top["green_share"])
+        at = both[both["level"] == level].set_index("kind")["cost_myuan"]
+        note += (
+            f" At {level:.0%}: {cell(at['cfe'])} M yuan/yr hourly against "
+            f"{cell(at['green_share'])} M yuan/yr annual."
+        )
+    return note
+
+
 def write_pareto_html(table: pd.DataFrame, objective: Objective, path: Path, case: Case) -> Path:
-    """pareto.html: the front with its knee, the shadow price along it, and the table."""
+    """pareto.html: the front with its knee, the shadow price along it, and the table (on
+    the CFE axis: both ladders on one chart, their shadow prices, and the table)."""
 
     from planner.sweep import cell, render_page, table_rows, table_titles
+
+    if objective.name == "cfe":
+        # the HTML table shows the levels and CFE scores in % (share-named columns)
+        shown = table.rename(columns={"level": "target_share", "cfe_score": "hourly_cfe_share"})
+        sections = [
+            {
+                "heading": "Hourly CFE against annual green share",
+                "note": _cfe_note(table),
+                "figures": cfe_figures(table),
+            },
+            {
+                "heading": "Points",
+                "table": {"columns": table_titles(shown), "rows": table_rows(shown)},
+            },
+        ]
+        meta = [f"scenario {case.scenario}", f"{len(table)} solves", "cost vs hourly CFE"]
+        path.write_text(
+            render_page(
+                f"Cost of clean-energy claims in {case.name}: hourly CFE vs annual green share",
+                meta,
+                sections,
+            ),
+            encoding="utf-8",
+        )
+        return path
 
     rows = table_rows(table)
     knee = table[table["knee"].astype(bool)]
@@ -446,7 +734,10 @@ __all__ = [
     "ParetoOptions",
     "ParetoReport",
     "ParetoResult",
+    "add_cfe_targets",
     "add_pareto",
+    "cfe_front",
+    "cfe_levels",
     "knee_index",
     "pareto_front",
     "parse_objectives",

@@ -42,6 +42,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,6 +95,8 @@ COLUMNS = [
     "load_seconds",
     "solve_seconds",
     "extract_seconds",
+    "update_seconds",
+    "lp_kept",
 ]
 
 # Columns whose total is not the sum over sites: text, ratios, the plan's own total, and
@@ -131,6 +134,8 @@ class RedispatchOptions:
     solver_options: dict = field(default_factory=dict)
     export_dir: str | None = None
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    # keep each component's LP for the next re-dispatch (planner.site_lps; --hold-full-year)
+    site_lps: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -154,9 +159,13 @@ class SiteTask:
         return "+".join(self.sites)
 
 
-def site_case(case: Case, results: Results, sites: str | tuple[str, ...]) -> Case:
+def site_case(
+    case: Case, results: Results, sites: str | tuple[str, ...], all_cooling: bool = False
+) -> Case:
     """The plan's case restricted to `sites` (one site or a component), with the demand the
-    plan routes to them."""
+    plan routes to them. A one-site case keeps only the cooling technologies the plan built
+    there, unless `all_cooling` (a kept LP, planner.site_lps: its structure must not depend
+    on the plan; the unbuilt ones have IT capacity fixed at 0)."""
     group = (sites,) if isinstance(sites, str) else tuple(sites)
     routing = results.routing
     served = routing[routing["site"].isin(group)]
@@ -166,12 +175,17 @@ def site_case(case: Case, results: Results, sites: str | tuple[str, ...]) -> Cas
             "region": served["region"].to_numpy(),
             "workload_class": served["workload_class"].to_numpy(),
             "demand_mw": served["served_mw"].to_numpy(dtype=float),
+            "unit": "MW",  # routed demand is in MW of IT (a PFLOPS row is converted by now)
         }
     )
     # several sites may serve one (region, class): one demand row each is one demand row
     demand = (
         demand.groupby(["region", "workload_class"], sort=False, as_index=False)
-        .agg(excel_row=("excel_row", "first"), demand_mw=("demand_mw", "sum"))
+        .agg(
+            excel_row=("excel_row", "first"),
+            demand_mw=("demand_mw", "sum"),
+            unit=("unit", "first"),
+        )
         .reindex(columns=demand.columns)
     )
     profiles = {
@@ -180,7 +194,9 @@ def site_case(case: Case, results: Results, sites: str | tuple[str, ...]) -> Cas
     }
     links = case.links[case.links["site"].isin(group)] if not case.links.empty else case.links
     technologies = (
-        _built_cooling_only(case, results, group[0]) if len(group) == 1 else case.technologies
+        _built_cooling_only(case, results, group[0])
+        if len(group) == 1 and not all_cooling
+        else case.technologies
     )
     return dataclasses.replace(
         case,
@@ -223,9 +239,9 @@ def _priced_limits(results: Results) -> dict[str, float]:
     return prices
 
 
-def site_tasks(case: Case, results: Results) -> list[SiteTask]:
+def site_tasks(case: Case, results: Results, all_cooling: bool = False) -> list[SiteTask]:
     """One task per connected component of the plan's sites, with its fixed capacities and
-    the prices of the plan-wide limits."""
+    the prices of the plan-wide limits (`all_cooling`: see `site_case`)."""
     sites = results.sites.set_index("site")
     cooling = case.cooling_techs
     prices = _priced_limits(results)
@@ -248,7 +264,11 @@ def site_tasks(case: Case, results: Results) -> list[SiteTask]:
         lines = results.extra.get("line_new_mw", {})
         tasks.append(
             SiteTask(
-                tuple(group), site_case(case, results, tuple(group)), capacities, prices, lines
+                tuple(group),
+                site_case(case, results, tuple(group), all_cooling),
+                capacities,
+                prices,
+                lines,
             )
         )
     return tasks
@@ -259,6 +279,30 @@ def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
     price the plan-wide dispatch limits at the plan's shadow prices (module doc)."""
     from models.registry import registry
 
+    fix_capacities(m, task)
+    priced = [
+        limit
+        for limit in registry(m).active_limits(m)
+        if limit.scope == "plan" and limit.dispatch and limit.bound is None
+    ]
+    if not priced:
+        return
+    # the prices are mutable Params (M yuan per model unit), so that a kept LP takes the next
+    # plan's prices without a rebuild (`set_prices`, planner.site_lps)
+    m.redispatch_price = pyo.Param([limit.name for limit in priced], initialize=0.0, mutable=True)
+    set_prices(m, task)
+    shadow = 0.0
+    for limit in priced:
+        for con in m.component(limit.name).values():
+            con.deactivate()
+            body = con.body if con.has_ub() else -con.body
+            shadow = shadow + m.redispatch_price[limit.name] * body
+    m.total_cost.deactivate()
+    m.priced_cost = pyo.Objective(expr=m.total_cost.expr + shadow, sense=pyo.minimize)
+
+
+def fix_capacities(m: pyo.ConcreteModel, task: SiteTask) -> None:
+    """Fix the capacity variables of `m` at the plan's values of `task` [MW, MWh]."""
     for site, caps in task.capacities.items():
         for k in m.K:
             m.Cap_IT[site, k].fix(caps["Cap_IT"].get(k, 0.0))
@@ -270,19 +314,19 @@ def fix_plan(m: pyo.ConcreteModel, task: SiteTask) -> None:
             m.Cap_PPA[site].fix(caps.get("Cap_PPA", 0.0))
     for line in getattr(m, "LN", ()):  # new power-line capacity is part of the plan
         m.Cap_L[line].fix(max(0.0, float(task.lines.get(line, 0.0))))
-    shadow = 0.0
-    for limit in registry(m).active_limits(m):
-        if limit.scope != "plan" or not limit.dispatch or limit.bound is not None:
-            continue
-        price = task.prices.get(limit.name, 0.0) / limit.factor  # M yuan per model unit
-        for con in m.component(limit.name).values():
-            con.deactivate()
-            if price > 0:
-                body = con.body if con.has_ub() else -con.body
-                shadow = shadow + price * body
-    if not isinstance(shadow, float):
-        m.total_cost.deactivate()
-        m.priced_cost = pyo.Objective(expr=m.total_cost.expr + shadow, sense=pyo.minimize)
+
+
+def set_prices(m: pyo.ConcreteModel, task: SiteTask) -> None:
+    """Put the plan's shadow prices of the priced plan-wide limits into `m.redispatch_price`
+    [M yuan per model unit] (0 where the plan has none)."""
+    from models.registry import registry
+
+    prices = m.component("redispatch_price")
+    if prices is None:
+        return
+    limits = registry(m).limits
+    for name in prices:
+        prices[name].set_value(task.prices.get(name, 0.0) / limits[name].factor)
 
 
 def component_pipeline(
@@ -538,9 +582,13 @@ def solve_site(task: SiteTask, options: RedispatchOptions | None = None) -> dict
     return solve_component(task, options)[0]
 
 
-def solve_component(task: SiteTask, options: RedispatchOptions | None = None) -> list[dict]:
+def solve_component(
+    task: SiteTask, options: RedispatchOptions | None = None, kept: dict | None = None
+) -> list[dict]:
     """Solve one component's full-year LP; returns one row per site of the re-dispatch table
-    (the LP's size, iterations and seconds on its first site's row)."""
+    (the LP's size, iterations and seconds on its first site's row). `kept`: LPs kept from
+    earlier re-dispatches by component (planner.site_lps): the component's LP is taken from
+    it and updated when it can be, built and put into it otherwise."""
     options = options or RedispatchOptions()
     start = time.perf_counter()
     row: dict = {"site": task.sites[0]}
@@ -552,9 +600,18 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
         return [{"site": s, **idle, "seconds": time.perf_counter() - start} for s in task.sites]
     # the plan may break a site limit over the real year (typical days miss some hours):
     # the least excess is found and reported instead of stopping at "infeasible"
-    slacks: list = []
-    pipeline = component_pipeline(task, options, slacks)
-    solver = pipeline.load()
+    from planner.site_lps import keep, reuse
+
+    reused = reuse(kept, task) if kept is not None else None
+    if reused is not None:
+        pipeline, slacks = reused
+        solver = pipeline.solver
+    else:
+        slacks = []
+        pipeline = component_pipeline(task, options, slacks)
+        solver = pipeline.load()
+        if kept is not None:
+            keep(kept, task, pipeline, slacks)
     if options.export_dir is not None and solver.highs is not None:
         Path(options.export_dir).mkdir(parents=True, exist_ok=True)
         solver.highs.writeModel(str(Path(options.export_dir) / f"{task.site}.mps"))
@@ -614,6 +671,7 @@ def solve_component(task: SiteTask, options: RedispatchOptions | None = None) ->
     for phase, seconds in pipeline.timings.items():
         row[f"{phase}_seconds"] = seconds
     row["seconds"] = time.perf_counter() - start
+    row["lp_kept"] = reused is not None
     return rows
 
 
@@ -625,7 +683,9 @@ def _solve_all(tasks: list[SiteTask], options: RedispatchOptions) -> list[dict]:
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(tasks)))
     report = options.progress
-    options = dataclasses.replace(options, progress=None)  # a callback stays in this process
+    keeper = options.site_lps
+    # a callback and the kept LPs stay in this process
+    options = dataclasses.replace(options, progress=None, site_lps=None)
     groups: list[list[dict]] = []
 
     def done(rows: list[dict]) -> None:
@@ -633,7 +693,10 @@ def _solve_all(tasks: list[SiteTask], options: RedispatchOptions) -> list[dict]:
         if report is not None:
             report(f"re-dispatch: {len(groups)}/{len(tasks)} site groups")
 
-    if workers == 1:
+    if keeper is not None:
+        for rows in keeper.solve(tasks, options):
+            done(rows)
+    elif workers == 1:
         for task in tasks:
             done(solve_component(task, options))
     else:
@@ -655,7 +718,7 @@ def redispatch(
     plan's objective in `plan_cost_myuan`.
     """
     options = options or RedispatchOptions()
-    tasks = site_tasks(case, results)
+    tasks = site_tasks(case, results, all_cooling=options.site_lps is not None)
     rows = _solve_all(tasks, options)
     parts = [p for r in rows for p in r.pop(PLAN_PARTS, None) or []]
     site_broken = [b for r in rows for b in r.pop(SITE_BREAKS, None) or []]

@@ -192,6 +192,34 @@ PROVINCE = {
     ),
 }
 
+# province -> annual clean (non-fossil: hydro, nuclear, wind, solar, biomass) share of the
+# province's 2023 generation [share], the mean of the grid's hourly clean share for 24/7 CFE
+# (planner/grid_clean.py). [E]: order of magnitude from the provinces' generation by source
+# (CEC / NBS statistical yearbook tables, not retrieved: no primary checked); rounded to 0.01.
+# A generation mix leaves out imports: net importers (Shanghai, Guangdong, Hebei) receive
+# cleaner power than they generate (their MEE factor, a consumption mix, is lower than the
+# generation mix implies), hydro exporters (Sichuan, Hubei) the reverse.
+CLEAN_MIX_REASON = (
+    "order of the province's 2023 non-fossil share of generation (hydro, nuclear, wind, solar) "
+    "in the CEC / NBS provincial generation-by-source statistics; the primary table was not "
+    "retrieved; generation mix, imports not counted"
+)
+PROVINCE_CLEAN_SHARE = {
+    "Hebei": (0.30, "wind and PV about a quarter, little hydro"),
+    "Shanghai": (0.05, "gas and coal; its imported hydro and nuclear are not generation"),
+    "Anhui": (0.17, "coal-heavy; PV and wind growing"),
+    "Guangdong": (0.32, "nuclear about a fifth, hydro, offshore wind, PV"),
+    "Sichuan": (0.86, "hydro about four fifths"),
+    "Chongqing": (0.28, "hydro"),
+    "Inner Mongolia": (0.25, "wind and PV beside a large coal fleet"),
+    "Guizhou": (0.40, "hydro"),
+    "Gansu": (0.52, "wind, PV and Yellow River hydro"),
+    "Ningxia": (0.30, "wind and PV beside coal"),
+    "Hubei": (0.55, "Three Gorges and Gezhouba hydro"),
+    "Henan": (0.22, "coal-heavy; wind and PV growing"),
+}
+
+
 # Generator parameters of the hourly profiles (inputs/profiles/parameters.csv, which also holds
 # the site's lat/lon): annual mean, seasonal half-range (Jul-Jan)/2, diurnal half-range (degC)
 # [E: climate normals]; annual PV and wind capacity factors [E]; time-of-use pattern.
@@ -1217,6 +1245,7 @@ def _sites(case: Case) -> None:
                 "wind_max_mw": z["wind_max"],
                 "grid_price_yuan_per_kwh": price,
                 "emission_factor_t_per_mwh": factor,
+                "grid_clean_share": PROVINCE_CLEAN_SHARE[province][0],
                 "open_cost_myuan_per_yr": 0,
             },
             {
@@ -1236,6 +1265,11 @@ def _sites(case: Case) -> None:
                 "wind_max_mw": potential,
                 "grid_price_yuan_per_kwh": Src(price_src.flag, price_src.source, province),
                 "emission_factor_t_per_mwh": factor_src,
+                "grid_clean_share": Src(
+                    "E",
+                    unsourced(CLEAN_MIX_REASON),
+                    f"{province} 2023: {PROVINCE_CLEAN_SHARE[province][1]}",
+                ),
                 "open_cost_myuan_per_yr": Src(
                     "A", "modelling assumption", "no fixed cost of opening a site in the base case"
                 ),

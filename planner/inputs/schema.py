@@ -514,6 +514,20 @@ SITES = Sheet(
             plausible=(0, 1.2),
         ),
         Column(
+            "grid_clean_share",
+            "grid_clean_share",
+            "share",
+            required=False,
+            min=0,
+            max=1,
+            doc="Annual clean (non-fossil) share of the provincial grid's generation mix; it "
+            "sets the mean of the grid's hourly clean share (planner/grid_clean.py, 24/7 "
+            "CFE); blank = derived from the emission factor. A `grid_clean` profile replaces "
+            "both.",
+            example=0.3,
+            plausible=(0, 1),
+        ),
+        Column(
             "open_cost_myuan_per_yr",
             "open_cost",
             "M yuan/yr",

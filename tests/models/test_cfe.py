@@ -130,3 +130,88 @@ def test_a_green_power_contract_raises_both_the_annual_share_and_the_cfe_score()
     costs = solved.results.costs.set_index("term")["cost_myuan"]
     delivered = site["contract_capacity_mw"] * SUN.sum() * 365  # MWh/yr, take-or-pay
     assert costs["contract_energy"] == pytest.approx(delivered * (500.0 + premium) / 1e6, rel=1e-6)
+
+
+def _two_nodes(line_loss: float, east_clean: float, west_clean: float, grid_max: float):
+    """`east`, a data-centre site (flat load, no PV or wind), and `west`, a supply node (no
+    IT) with 10 MW of cheap PV (capacity factor 1 in the twelve sunny hours) and a grid
+    connection of `grid_max` MW; an existing 1000 MW line west → east, no tariff, loss
+    `line_loss`. Measured grid clean shares: constant per node."""
+    case = small_case(
+        sites=[
+            {"site": "east", "lat": 31.2, "lon": 121.5, "pv_max": 0.0, "wind_max": 0.0},
+            {
+                "site": "west",
+                "lat": 36.0,
+                "lon": 100.0,
+                "zone": "west",
+                "max_it": 0.0,
+                "pv_max": 10.0,
+                "wind_max": 0.0,
+                "grid_max": grid_max,
+                "grid_price": 0.25,
+            },
+        ],
+        classes=[{"workload_class": "flat", "bandwidth": 1.0}],
+        temperature=15.0,
+        pv=daily(SUN),
+        settings={"carbon_price": 0.0},
+        lines=[
+            {
+                "line": "l1",
+                "from": "west",
+                "to": "east",
+                "existing": 1000.0,
+                "tariff": 0.0,
+                "max_new": 0.0,
+                "capex": 0.002,
+                "length": 1000.0,
+                "loss": line_loss,
+                "life": 40.0,
+                "om": 0.01,
+            }
+        ],
+    )
+    clean = pd.DataFrame({"east": np.full(8760, east_clean), "west": np.full(8760, west_clean)})
+    return dataclasses.replace(case, profiles={**case.profiles, "grid_clean": clean})
+
+
+def test_green_energy_arriving_over_a_line_is_credited_hour_by_hour():
+    """All-fossil grids: the 10 MW of western PV (cheaper than the eastern grid) all go east in
+    the sunny hours and are all used there (10 · (1 − loss) MW < the load). By hand, the
+    east's CFE score is 12 · 10 · (1 − loss) / (24 · load) and the supply node keeps none; the
+    annual green share counts the same energy, so the two are equal."""
+    loss = 0.05
+    solved = solve_case(_two_nodes(loss, 0.0, 0.0, grid_max=0.0), RunOptions())
+    assert solved.outcome.status == "optimal", solved.explanation
+    sites = solved.results.sites.set_index("site")
+    east, west = sites.loc["east"], sites.loc["west"]
+    load_mw = east["facility_energy_mwh"] / 8760.0
+    assert 10.0 * (1 - loss) < load_mw
+    assert west["pv_mw"] == pytest.approx(10.0, rel=1e-9)
+    expected = 12 * 10.0 * (1 - loss) / (24 * load_mw)
+    assert east["cfe_score"] == pytest.approx(expected, rel=1e-6)
+    assert west["cfe_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert east["green_share"] == pytest.approx(expected, rel=1e-6)
+    assert solved.results.summary["cfe_score"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_grid_energy_sent_over_a_line_is_credited_at_the_sending_grids_clean_share():
+    """The west's grid (clean share 0.4, 0.25 yuan/kWh, 1000 MW) is cheaper than the east's
+    (clean share 0.1), so east draws everything over the line: its whole load arrives over the
+    line, 10 MW · (1 − loss) of it green in the sunny hours and the rest grey from the western
+    grid, credited at 0.4. By hand: CFE_east = (1 − loss) · (PV sent + 0.4 · grid sent)."""
+    loss = 0.05
+    solved = solve_case(_two_nodes(loss, 0.1, 0.4, grid_max=1000.0), RunOptions())
+    assert solved.outcome.status == "optimal", solved.explanation
+    sites = solved.results.sites.set_index("site")
+    east, west = sites.loc["east"], sites.loc["west"]
+    assert east["grid_energy_mwh"] == pytest.approx(0.0, abs=1e-3), "the line is cheaper"
+    sent_green = west["pv_energy_mwh"]
+    sent_grey = west["grid_energy_mwh"]
+    assert (1 - loss) * (sent_green + sent_grey) == pytest.approx(
+        east["facility_energy_mwh"], rel=1e-6
+    )
+    expected = (1 - loss) * (sent_green + 0.4 * sent_grey)
+    assert east["cfe_mwh"] == pytest.approx(expected, rel=1e-6)
+    assert west["cfe_mwh"] == pytest.approx(0.0, abs=1e-3)

@@ -85,9 +85,15 @@ def uneven_sun():
     return dataclasses.replace(case, profiles=profiles)
 
 
-def test_hold_full_year_converges_and_the_redispatched_plan_meets_its_target(uneven_sun):
+@pytest.fixture(scope="module")
+def held(uneven_sun):
     pipeline = Pipeline(uneven_sun, RunOptions(time="typical:2"))
     solved, rounds = hold_full_year(pipeline, rounds=4, options=SERIAL)
+    return pipeline, solved, rounds
+
+
+def test_hold_full_year_converges_and_the_redispatched_plan_meets_its_target(held):
+    pipeline, solved, rounds = held
 
     first, last = rounds[0], rounds[-1]
     assert first.shortfall > 1e-2, "two typical days overrate this year's sun"
@@ -103,3 +109,21 @@ def test_hold_full_year_converges_and_the_redispatched_plan_meets_its_target(une
     assert solved.results.summary["green_share"] > 0.45
     # holding costs money: the last plan costs more than the first
     assert last.plan_cost_myuan > first.plan_cost_myuan
+
+
+def test_hold_rounds_keep_the_site_lp_and_match_a_fresh_redispatch(held):
+    """Rounds after the first update the site LP built in round 0 (planner.site_lps) instead of
+    building it again; the last plan re-dispatched on a fresh LP gives the same full year."""
+    _, solved, rounds = held
+    assert len(rounds) >= 2
+    kept = solved.redispatch.set_index("site")
+    assert bool(kept.loc["s1", "lp_kept"])
+    fresh = redispatch(solved.case, solved.results, SERIAL)
+    assert not bool(fresh.set_index("site").loc["s1", "lp_kept"])
+    for column in ("annual_cost_myuan", "emissions_t", "pv_energy_mwh", "facility_energy_mwh"):
+        assert kept.loc[TOTAL, column] == pytest.approx(
+            fresh.set_index("site").loc[TOTAL, column], rel=1e-7
+        ), column
+    assert [b["limit"] for b in fresh.attrs["broken"]] == [
+        b["limit"] for b in solved.redispatch.attrs["broken"]
+    ]

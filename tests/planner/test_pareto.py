@@ -4,8 +4,10 @@ grows as the cap tightens, and the knee is an interior point."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
@@ -15,7 +17,13 @@ from models.build import build
 from planner.charts import plotly_js
 from planner.cli import app
 from planner.inputs.case import Case
-from planner.pareto import ParetoOptions, knee_index, pareto_front, parse_objectives
+from planner.pareto import (
+    ParetoOptions,
+    cfe_levels,
+    knee_index,
+    pareto_front,
+    parse_objectives,
+)
 from planner.prepare import prepare
 from planner.run import RunOptions, solve_case
 from planner.solve import ModelSolver
@@ -121,3 +129,99 @@ def test_cli_writes_a_cost_water_front(tmp_path: Path):
         assert (out / folder / "summary.json").is_file()
     html = (out / "pareto.html").read_text()
     assert html.count(str(plotly_js())) == 1 and "knee" in html
+
+
+def _all_fossil(case: Case) -> Case:
+    """`case` with a measured grid clean share of 0 everywhere: the hourly CFE credited is
+    then own renewables and the battery's net output, so no plan's CFE score exceeds its
+    annual green share (the battery only loses energy), and any plan meeting an hourly target
+    meets the annual one at the same level."""
+    fossil = pd.DataFrame({s: np.zeros(8760) for s in case.sites.index})
+    return dataclasses.replace(case, profiles={**case.profiles, "grid_clean": fossil})
+
+
+@pytest.fixture(scope="module")
+def cfe_front_table() -> pd.DataFrame:
+    result = pareto_front(_all_fossil(_case()), ParetoOptions(secondary="cfe", points=5))
+    assert result.exit_code == 0
+    return result.table
+
+
+def test_cfe_axis_ladders_hourly_and_annual_targets_from_60_to_100_percent(cfe_front_table):
+    table = cfe_front_table
+    assert cfe_levels(5) == [0.6, 0.7, 0.8, 0.9, 1.0]
+    assert table["kind"].iloc[0] == "least_cost"
+    for kind in ("cfe", "green_share"):
+        rows = table[table["kind"] == kind]
+        solved = rows[rows["status"] == "optimal"]
+        # each ladder starts at 60% and goes up until the case cannot reach a level
+        assert rows["level"].iloc[0] == 0.6 and len(solved) >= 2
+        assert rows["level"].tolist() == cfe_levels(5)[: len(rows)]
+        assert set(rows["status"].iloc[len(solved) :]) <= {"infeasible"}
+        claim = solved["cfe_score" if kind == "cfe" else "certified_green_share"]
+        assert (claim >= solved["level"] - 1e-6).all(), "every plan meets its target"
+
+
+def test_cfe_front_cost_never_falls_as_the_target_rises(cfe_front_table):
+    least = cfe_front_table["cost_myuan"].iloc[0]
+    for kind in ("cfe", "green_share"):
+        cost = cfe_front_table.loc[cfe_front_table["kind"] == kind, "cost_myuan"].dropna()
+        assert (cost.diff().dropna() >= -1e-7 * cost.abs().max()).all()
+        assert cost.iloc[0] >= least * (1 - 1e-9)
+    cfe = cfe_front_table[cfe_front_table["kind"] == "cfe"].dropna(subset=["cost_myuan"])
+    assert cfe["cost_myuan"].iloc[-1] > least * 1.01, "the highest hourly target reached costs"
+
+
+def test_hourly_matching_costs_at_least_the_same_annual_share(cfe_front_table):
+    table = cfe_front_table.dropna(subset=["cost_myuan"])
+    hourly = table[table["kind"] == "cfe"].set_index("level")["cost_myuan"]
+    annual = table[table["kind"] == "green_share"].set_index("level")["cost_myuan"]
+    common = hourly.index.intersection(annual.index)
+    assert len(common) >= 2
+    assert (hourly[common] >= annual[common] * (1 - 1e-7)).all()
+    assert (hourly[common] > annual[common] * (1 + 1e-4)).any(), "hourly is dearer somewhere"
+    # a level the annual ladder reaches may be out of the hourly one's reach, never the reverse
+    assert set(hourly.index) <= set(annual.index)
+
+
+def test_cfe_shadow_price_grows_along_its_ladder(cfe_front_table):
+    """The target's dual [yuan/MWh] is 0 where the least-cost plan meets it already, and grows
+    with the level (the LP's optimal cost is convex in the target)."""
+    rows = cfe_front_table[cfe_front_table["kind"] == "cfe"].dropna(subset=["cost_myuan"])
+    least = cfe_front_table.iloc[0]
+    price = rows["shadow_price_yuan_per_mwh"]
+    assert (price.diff().dropna() >= -1e-6 * price.max()).all()
+    slack = rows["level"] < least["cfe_score"] - 1e-9
+    assert (price[slack] == 0).all()
+    assert (price[~slack] > 0).all()
+
+
+def test_cli_accepts_the_cfe_axis_and_draws_both_curves(tmp_path: Path):
+    raw, profiles = case_tables(**CASE)
+    case = write_case(raw, profiles, tmp_path / "case")
+    out = tmp_path / "cfe"
+    result = CliRunner().invoke(
+        app,
+        [
+            "pareto",
+            str(case),
+            "--objectives",
+            "cost,cfe",
+            "--points",
+            "3",
+            "--out",
+            str(out),
+            "--no-write-points",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "pareto.csv")
+    assert table["kind"].iloc[0] == "least_cost"
+    assert {"cfe", "green_share"} <= set(table["kind"])
+    assert {"level", "cfe_score", "certified_green_share", "shadow_price_yuan_per_mwh"} <= set(
+        table.columns
+    )
+    html = (out / "pareto.html").read_text()
+    assert html.count(str(plotly_js())) == 1
+    assert "hourly CFE score (24/7)" in html and "annual green share" in html
+    assert parse_objectives("cost,cfe") == "cfe"
