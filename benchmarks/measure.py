@@ -479,9 +479,19 @@ def robust(key: str, strategy: str, workdir: str, limit: float) -> dict:
     return out
 
 
-def mip(start: bool, options_json: str, limit: float) -> dict:
+MIP_MILESTONES = (0.01, 0.001, 0.0001)  # gaps [-] whose first CPU time a MILP run records
+
+
+def mip(start: bool, options_json: str, limit: float, formulation: str, clock: str) -> dict:
     """The default case as a MILP (`dcplan run --mip`): 0.01 % gap asked, `limit` seconds,
-    with or without the rounded LP start, raw HiGHS MIP options over the planner's."""
+    with or without the rounded LP start, raw HiGHS MIP options over the planner's.
+
+    formulation: "tight" (as built) or "plain" (without the per-technology PUE cap
+    `m.pue_cap_cooling`, formulation §9). clock: "wall" (the limit is the solve's time
+    limit) or "cpu" (the solve is stopped once this process has used `limit` CPU seconds, the
+    start included: on a shared machine, the time an idle core would give it; HiGHS's MIP
+    search runs on one worker). Records the CPU seconds at which the gap first reached each
+    of MIP_MILESTONES, the nodes and the LP iterations."""
     from benchmarks.cases import default_case
     from models.build import BuildOptions, build
     from planner.prepare import prepare
@@ -489,24 +499,51 @@ def mip(start: bool, options_json: str, limit: float) -> dict:
 
     data = prepare(default_case(), None)
     model = build(data, BuildOptions(mip=True))
+    if formulation == "plain":
+        model.pue_cap_cooling.deactivate()
     options = json.loads(options_json)
+    wall = limit if clock == "wall" else 10 * limit
     solver = ModelSolver(
         model,
-        SolveOptions(time_limit=limit, gap=1e-4, solver_options=options, mip_start=start),
+        SolveOptions(time_limit=wall, gap=1e-4, solver_options=options, mip_start=start),
     )
     solver.load()
     cpu = cpu_seconds()
+    reached: dict[str, float] = {}
+
+    def watch(event) -> None:
+        used = cpu_seconds() - cpu
+        gap = event.data_out.mip_gap
+        for milestone in MIP_MILESTONES:
+            if gap <= milestone and str(milestone) not in reached:
+                reached[str(milestone)] = used
+        if clock == "cpu" and used > limit:
+            event.interrupt()
+
+    assert solver.highs is not None
+    solver.highs.cbMipInterrupt.subscribe(watch)
     outcome = solver.solve()
+    info = solver.highs.getInfo()
+    if outcome.gap is not None:
+        for milestone in MIP_MILESTONES:
+            if outcome.gap <= milestone and str(milestone) not in reached:
+                reached[str(milestone)] = cpu_seconds() - cpu
     lines = outcome.log.splitlines()
     return {
         "start": start,
         "options": options,
+        "formulation": formulation,
+        "clock": clock,
+        "limit": limit,
         "status": outcome.status,
         "objective": outcome.objective,
         "bound": outcome.bound,
         "gap": outcome.gap,
         "seconds": outcome.seconds,
         "cpu": cpu_seconds() - cpu,
+        "nodes": int(info.mip_node_count),
+        "lp_iterations": int(info.simplex_iteration_count),
+        "cpu_to_gap": reached,
         "start_text": next((x for x in lines if x.startswith("MILP start")), ""),
         "loadavg": os.getloadavg(),
     }
@@ -529,7 +566,7 @@ def main(argv: list[str]) -> None:
     elif mode == "robust":
         emit(robust(args[0], args[1], args[2], float(args[3])))
     elif mode == "mip":
-        emit(mip(args[0] == "start", args[1], float(args[2])))
+        emit(mip(args[0] == "start", args[1], float(args[2]), args[3], args[4]))
     elif mode == "typical":
         emit(typical(args[0], args[1], int(args[2])))
     else:

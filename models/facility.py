@@ -168,6 +168,13 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     Cap_IT_new[s,k] = size · N[s,k]                                       `modular[s,k]`
     Cap_IT_new[s,k] ≤ MaxIT[s] · Y[s,k]; Σ_k Y[s,k] ≤ Open[s]             `one_cooling[s]`
+    Σ_t ω_t (pue[s,k,t] − PUEcap[s]) L[s,k,t]                          `pue_cap_cooling[s,k]`
+        ≤ usable · Σ_t ω_t · (max pue[s,·,·] + PUEcap[s]) · Σ_k' Exist_IT[s,k']
+    (the annual PUE cap per cooling technology: a valid inequality of the MILP, which has
+    one new technology per site, so that no other technology's load can make up for k's PUE
+    beyond what existing capacity allows; without existing capacity the right side is 0. It
+    cuts off the relaxation's mixing of technologies and leaves the MILP's solutions as they
+    are: formulation §9)
     (modules, the cooling choice and opening apply to new capacity: existing IT neither
     needs whole modules nor opens the site)
     Cost (plan-only: no site's re-dispatch LP holds the binaries): site_opening
@@ -185,9 +192,26 @@ def add_milp(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.S, m.K, rule=lambda m, s, k: m.Cap_IT_new[s, k] <= m.max_it_mw[s] * m.Y[s, k]
     )
     m.one_cooling = pyo.Constraint(m.S, rule=lambda m, s: sum(m.Y[s, k] for k in m.K) <= m.Open[s])
+    m.pue_cap_cooling = pyo.Constraint(m.S, m.K, rule=_pue_cap_cooling)
     add_cost(
         m,
         "site_opening",
         100,
         plan=lambda m: sum(m.open_cost_myuan[s] * m.Open[s] for s in m.S),
     )
+
+
+def _pue_cap_cooling(m: pyo.ConcreteModel, s: str, k: str) -> pyo.Expression:
+    """`m.pue_cap_cooling[s,k]` (formulation §9): technology k's share of the site's annual
+    PUE cap (8), Σ_t ω_t (pue − PUEcap) L [MWh], within what the other technologies' load
+    can offset. In a MILP plan with Y[s,k] = 1 the others run on existing capacity only
+    (L ≤ usable · Exist_IT), which offsets at most usable · Σ_t ω_t · PUEcap per MW; with
+    Y[s,k] = 0, k itself runs on existing capacity and overshoots by at most usable ·
+    Σ_t ω_t · max pue per MW. The right side bounds both (PUE and caps are ≥ 1), and stays
+    valid when a re-solve changes the existing capacity or the cap (mutable Params)."""
+    steps = list(m.T)
+    highest = max(float(pyo.value(m.pue[s, kk, t])) for kk in m.K for t in steps)
+    hours = sum(float(pyo.value(m.weight[t])) for t in steps)
+    overshoot = sum(m.weight[t] * (m.pue[s, k, t] - m.pue_cap[s]) * m.L[s, k, t] for t in steps)
+    existing = sum(m.it_existing_mw[s, kk] for kk in m.K)
+    return overshoot <= m.usable_share * hours * (highest + m.pue_cap[s]) * existing

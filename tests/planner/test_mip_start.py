@@ -6,6 +6,7 @@ optimum as without it. The technology choice is checked on hand-made plans."""
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pyomo.environ as pyo
@@ -145,3 +146,26 @@ def test_dcplan_run_mip_prints_the_bound_and_gap(tmp_path):
     text = " ".join(result.output.split())  # whatever the console's width
     assert f"best bound {solver['bound_myuan']:,.1f}" in text
     assert f"gap {100 * solver['gap']:.3f} %" in text
+
+
+def test_the_start_gets_at_most_its_share_of_the_time_limit(data: ModelData, monkeypatch):
+    """The rounded LP start is given a deadline MIP_START_SHARE of the way to the solve's,
+    so that HiGHS keeps the rest of the time limit for its search."""
+    import planner.mip_start
+    from planner.solve import MIP_START_SHARE
+
+    given: list[float | None] = []
+
+    def record(solver: ModelSolver, deadline: float | None = None) -> str:
+        given.append(deadline)
+        return "MILP start: recorded"
+
+    monkeypatch.setattr(planner.mip_start, "set_rounded_start", record)
+    limit = 1000.0  # s; the tiny MILP ends long before
+    _, solver = _loaded(data, time_limit=limit)
+    before = time.perf_counter()
+    outcome = solver.solve()
+    after = time.perf_counter()
+    assert outcome.status == "optimal"
+    assert len(given) == 1 and given[0] is not None
+    assert before + MIP_START_SHARE * limit <= given[0] <= after + MIP_START_SHARE * limit
