@@ -1862,7 +1862,7 @@ def render_docs(case: Case) -> str:
         "",
         "Landing sites: Qinghai-Henan's receiving converter is at Zhumadian (Henan), which is "
         "not a site of the case; the line lands at the nearest site of the case, Zhengzhou "
-        "(about 190 km north, same provincial grid), and the AC leg inside Henan is not "
+        "(about 190 km north of Zhumadian, same provincial grid); the AC leg inside Henan is not "
         "modelled. Hami-Chongqing lands at Yubei, Chongqing, i.e. at the Chongqing site. The "
         "candidate lines run from the two bases to the eastern hubs without a line today: "
         "Qinghai Hainan to the Yangtze River Delta (Wuhu) and Hami to Jing-Jin-Ji "
@@ -1886,7 +1886,10 @@ def render_docs(case: Case) -> str:
             ],
         ),
         "",
-        sources_of("Lines", line_cols[3:]),
+        sources_of(
+            "Lines",
+            [*line_cols[3:], "route_factor", "loss_per_1000km", "line_life_yr", "line_om_share"],
+        ),
         "",
     ]
     parts += [
@@ -1923,6 +1926,7 @@ def render_docs(case: Case) -> str:
     parts += [_sourcing_section(case), ""]
     parts += [_ranking_section(case), ""]
     parts += [_baseline_change_section(), ""]
+    parts += [_lines_baseline_section(), ""]
     return "\n".join(parts)
 
 
@@ -2267,6 +2271,47 @@ def _baseline_change_section() -> str:
             "air-cooling PUE fit points: [P] -> [E], values unchanged); citations made precise "
             "(MEE/NBS 2023 emission factors, hub approval letters, the Cushman & Wakefield "
             "construction cost guide). No result moves by more than 10 %.",
+            "",
+            _md_table(["figure", "unit", "before", "after", "change"], rows),
+        ]
+    )
+
+
+# Baseline (Settings time typical:8) before and after issue 15 shipped the power lines:
+# figure, unit, before (main at d758c70), after (this case); measured with planner.run.solve_case.
+LINES_BASELINE_CHANGE = (
+    ("annual cost", "M yuan/yr", 60737.2, 60160.7),
+    ("west share", "%", 70.9, 69.1),
+    ("emissions", "kt CO2/yr", 6393.9, 4120.3),
+    ("green share", "%", 64.3, 77.0),
+    ("line energy sent", "GWh/yr", 0.0, 3473.6),
+    ("line energy delivered", "GWh/yr", 0.0, 3269.9),
+)
+
+
+def _lines_baseline_section() -> str:
+    rows = []
+    for figure, unit, before, after in LINES_BASELINE_CHANGE:
+        change = "" if before == 0 else f"{100.0 * (after / before - 1.0):+.2f} %"
+        rows.append([figure, unit, f"{before:,.1f}", f"{after:,.1f}", change])
+    return "\n".join(
+        [
+            "## Baseline before and after issue 15 (power lines)",
+            "",
+            "Issue 15 added the two supply nodes and four lines above. The existing lines are "
+            "used (Qinghai-Henan about 1.2 TWh/yr to Zhengzhou, whose load caps what it can "
+            "take; Hami-Chongqing little, as Chongqing builds little IT), and both candidate "
+            "lines are built (about 240 MW to Wuhu and 120 MW to Zhangjiakou). The table "
+            "mixes two effects: the lines, and the typical days, which are now chosen from 14 "
+            "sites' profiles (the bases' too). `no_lines` at the same days isolates the lines: "
+            "60,470.2 M yuan/yr, west share 70.9 %, 5,032.0 kt CO2/yr, green share 71.7 %; so "
+            "the lines save 309.5 M yuan/yr (0.5 %) and 911.7 kt CO2/yr (18 %). `lines_only` "
+            "(no western data centres, lines open) costs 63,403.2 against `east_only`'s "
+            "66,550.6 (typical:8). The influence ranking was re-measured only for the groups "
+            "issue 15 added or changed (the line groups, the bases' potentials and the three "
+            "profile groups, which now include the bases); the other rows are from the "
+            "baseline before issue 15 until `make rank` is re-run (about an hour on two busy "
+            "cores).",
             "",
             _md_table(["figure", "unit", "before", "after", "change"], rows),
         ]
