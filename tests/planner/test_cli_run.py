@@ -111,6 +111,7 @@ def _expected_costs(
     routing: pd.DataFrame,
     price: pd.DataFrame,
     hardware: pd.DataFrame,
+    lines_csv: pd.DataFrame | None = None,
 ) -> dict[str, float]:
     """Every cost term [M yuan/yr] from the inputs and the plan's quantities in the result
     files (capacities in sites.csv, hourly flows in hourly.csv, routes in routing.csv);
@@ -169,20 +170,20 @@ def _expected_costs(
         "unserved": s["unserved_penalty"] * 8760 * unserved_mw / 1e6,
         "vouchers": -vouchers,
         **_hardware_costs(case, hardware),
-        **_line_costs(case),
+        **_line_costs(case, lines_csv),
     }
 
 
-def _line_costs(case) -> dict[str, float]:
+def _line_costs(case, lines_csv: pd.DataFrame | None) -> dict[str, float]:
     """Issue 15's power lines: annuity and O&M of the new capacity in lines.csv, from the
     Lines inputs (capex per MW*km x derived length); the tariff on existing capacity is taken
     from lines.csv (its energy split existing/new is not in the files)."""
     from planner.prepare import line_table
 
     lines = line_table(case).set_index("line")
-    if lines.empty:
+    if lines.empty or lines_csv is None:
         return {}
-    out = pd.read_csv(RUN_LINES[0]).set_index("line")
+    out = lines_csv.set_index("line")
     capex = lines["capex_myuan_per_mw_km"].astype(float) * lines["length_km"]
     rate = (
         lines["line_life_yr"]
@@ -195,9 +196,6 @@ def _line_costs(case) -> dict[str, float]:
         "line_om": float((lines["line_om_share"].astype(float) * capex * new).sum()),
         "line_tariff": float(out["tariff_cost_myuan"].sum()),
     }
-
-
-RUN_LINES: list = []  # the lines.csv of the run under test (set by the test)
 
 
 def _hardware_costs(case, hardware: pd.DataFrame) -> dict[str, float]:
@@ -237,7 +235,6 @@ def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
     sites.csv, hourly.csv and routing.csv; its total is HiGHS's objective."""
     case = load_case(default_run_dir / "inputs" / "case")
     assert case.links.empty  # bandwidth cost follows the distance formula on every route
-    RUN_LINES[:] = [default_run_dir / "lines.csv"]
     costs = pd.read_csv(default_run_dir / "costs.csv").set_index("term")["cost_myuan"]
     expected = _expected_costs(
         case,
@@ -246,6 +243,7 @@ def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
         pd.read_csv(default_run_dir / "routing.csv"),
         default_solved.data.time.profiles["price"],
         pd.read_csv(default_run_dir / "hardware.csv"),
+        pd.read_csv(default_run_dir / "lines.csv"),
     )
     assert sorted(costs.index) == sorted(expected)
     for term, value in expected.items():
