@@ -377,7 +377,18 @@ def _map_figure(run: RunFolder):
     if zones is not None:
         site_xy["zone"] = zones.reindex(site_xy.index).fillna(site_xy["zone"])
     site_xy = site_xy[site_xy.index.isin(sites["site"].astype(str))]
-    return charts.site_map(sites, routing, site_xy, region_xy)
+    fig = charts.site_map(sites, routing, site_xy, region_xy)
+    lines = run.table("lines")  # power lines (issue 15) on the same map, sender -> landing site
+    if not lines.empty:
+        from planner import report_lines
+
+        traces = report_lines.power_line_traces(lines, site_xy)
+        if traces:
+            traces[0].update(
+                showlegend=True, name="power line (width ∝ MW, dashed: no energy flows)"
+            )
+            fig.add_traces(traces)
+    return fig
 
 
 def default_dispatch_site(sites: pd.DataFrame) -> str | None:

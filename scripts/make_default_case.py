@@ -288,6 +288,8 @@ PROFILE_PARAMS = {
     "zhongwei": (8.8, 14.5, 6.5, 0.177, 0.26, "standard"),
     "wuhan": (16.8, 12.7, 4.0, 0.12, 0.22, "standard"),
     "zhengzhou": (14.8, 13.5, 4.5, 0.13, 0.22, "standard"),
+    "qinghai_hainan": (4.5, 12.5, 7.0, 0.20, 0.26, "standard"),
+    "hami": (10.0, 19.0, 7.0, 0.19, 0.30, "standard"),
 }
 PROFILE_PARAM_COLUMNS = (
     "temp_mean_c",
@@ -943,6 +945,51 @@ PROFILE_ROWS = (
     ("demand", "shape mean 1", "hourly demand shape per workload class shape"),
 )
 
+# --- power lines (issue 15) ----------------------------------------------------------------------
+
+# Western renewable bases that send power over UHV DC lines: supply nodes (no IT; their own
+# PV and wind only, no grid connection in the model). id, name, province, lat, lon
+SUPPLY_ROWS = (
+    ("qinghai_hainan", "Qinghai Hainan renewable base", "Qinghai", 36.3, 100.6),
+    ("hami", "Hami renewable base", "Xinjiang", 43.5, 93.0),
+)
+SUPPLY_POTENTIAL = {"pv_max": 8000, "wind_max": 8000}  # MW per base [A]
+UHV_PRESS = {
+    "qinghai_henan": (
+        "Qinghai-Henan +-800 kV UHV DC (Hainan Prefecture, Qinghai -> Zhumadian, Henan): "
+        "8 GW, 1,587 km, 22.6 bn yuan, in service Dec 2020; press reports "
+        "(globaltransmission.info; People's Daily Online, 16 Jul 2020), a secondary source"
+    ),
+    "hami_chongqing": (
+        "Hami-Chongqing +-800 kV UHV DC (Balikun, Xinjiang -> Yubei, Chongqing): 8 GW, "
+        "2,260 km, 28.6 bn yuan, in service Jun 2025; press reports (People's Daily Online, "
+        "9 Jan 2025; hvdcworld.com), a secondary source"
+    ),
+}
+UHV_TARIFFS = (
+    "NDRC 发改办价格〔2021〕958号 (Shaanbei-Hubei 5.12 fen/kWh, 5% loss; Yazhong-Jiangxi "
+    "6.85 fen/kWh, 6% loss) and 发改价格〔2019〕575号 (NW Yunnan-Guangdong 9.2 fen/kWh, 4.5%)"
+)
+UHV_CAPEX_RANGE = (
+    "investment / (8 GW x length) of four West-East +-800 kV lines from press figures "
+    "(Qinghai-Henan 1,780, Ningxia-Hunan 2,170, Longdong-Shandong 2,760 if 8 GW, Hami-Chongqing "
+    "1,580 yuan per MW*km): 1,600-2,800 yuan per MW*km, converters included"
+)
+UHV_LOSS = (
+    "physical UHV DC losses of about 1.5-3% per 1,000 km (consultancy and encyclopaedia figures, "
+    "a secondary source); the upper end, as the regulated settlement rates of 4.5-6% per line "
+    "include converters"
+)
+# line, from, to, existing MW open to data centres, tariff yuan/kWh, max new MW,
+# capex M yuan/(MW*km), length km (None: great-circle x route factor), loss (None: per 1000 km)
+LINE_ROWS = (
+    ("qinghai_henan", "qinghai_hainan", "zhengzhou", 800, 0.06, 0, 0.00178, 1587, 0.05),
+    ("hami_chongqing", "hami", "chongqing", 800, 0.07, 0, 0.00158, 2260, 0.06),
+    ("qinghai_yrd", "qinghai_hainan", "wuhu", 0, 0, 4000, 0.0022, None, None),
+    ("hami_jingjinji", "hami", "zhangjiakou", 0, 0, 4000, 0.0022, None, None),
+)
+LINE_ROUTE_FACTOR, LINE_LOSS_PER_1000KM, LINE_LIFE, LINE_OM = 1.2, 0.03, 40, 0.01
+
 WEST_SITES = tuple(s[0] for s in SITE_ROWS if s[4] == "west")
 # scenario, sheet, key, column, value, note, source of the value (None: not a number)
 SCENARIO_ROWS = (
@@ -991,6 +1038,32 @@ SCENARIO_ROWS = (
             0,
             "no western build",
             Src("A", "scenario value", "western sites closed"),
+        )
+        for site in WEST_SITES
+    ),
+    *(
+        (
+            scenario,
+            "Lines",
+            line[0],
+            column,
+            0,
+            "lines closed to data centres",
+            Src("A", "scenario value", "no line capacity for data centres"),
+        )
+        for scenario in ("no_lines", "east_only")
+        for line in LINE_ROWS
+        for column in ("existing_mw", "max_new_mw")
+    ),
+    *(
+        (
+            "lines_only",
+            "Sites",
+            site,
+            "max_it_mw",
+            0,
+            "no western build; power comes east over the lines",
+            Src("A", "scenario value", "western sites closed, lines open"),
         )
         for site in WEST_SITES
     ),
@@ -1177,6 +1250,7 @@ def build_case() -> Case:
     _settings_and_policy(case)
     _regions_classes_demand(case)
     _sites(case)
+    _supply_nodes_and_lines(case)
     _technologies_and_cooling(case)
     _hardware(case)
     _vouchers(case)
@@ -1333,6 +1407,127 @@ def _sites(case: Case) -> None:
         )
 
 
+def _supply_nodes_and_lines(case: Case) -> None:
+    """Western renewable bases (sites with max_it 0) and the UHV lines to eastern sites."""
+    coords = Src("E", "approximate coordinates of the base (0.1 deg)")
+    unused = Src(
+        "A",
+        unsourced("not used: the base has no grid connection in the model (grid_max 0)"),
+        "placeholder within the western range",
+    )
+    for site, name, province, lat, lon in SUPPLY_ROWS:
+        case.add(
+            "Sites",
+            {
+                "site": site,
+                "name": name,
+                "hub": "(renewable base, no IT)",
+                "province": province,
+                "zone": "west",
+                "lat": lat,
+                "lon": lon,
+                "max_it_mw": 0,
+                "grid_max_mw": 0,
+                "pue_cap": 1.2,
+                "water_cap_m3": None,
+                "pv_max_mw": SUPPLY_POTENTIAL["pv_max"],
+                "wind_max_mw": SUPPLY_POTENTIAL["wind_max"],
+                "grid_price_yuan_per_kwh": 0.35,
+                "emission_factor_t_per_mwh": 0.45,
+                "open_cost_myuan_per_yr": 0,
+            },
+            {
+                "lat": coords,
+                "lon": coords,
+                "max_it_mw": Src("A", "modelling assumption", "a supply node builds no IT"),
+                "grid_max_mw": Src(
+                    "A",
+                    unsourced(
+                        "the base sends only its own wind and PV (Qinghai-Henan is marketed as "
+                        "carbon-free only; Hami-Chongqing's coal backup is not modelled)"
+                    ),
+                ),
+                "pue_cap": unused,
+                "pv_max_mw": Src(
+                    "A",
+                    unsourced(
+                        "share of the base open to data centres: 8,000 MW PV and 8,000 MW "
+                        "wind; the bases hold 10-18 GW of supporting capacity each (press "
+                        "reports on the lines, a secondary source)"
+                    ),
+                ),
+                "wind_max_mw": Src("A", unsourced("as pv_max: 8,000 MW per base")),
+                "grid_price_yuan_per_kwh": unused,
+                "emission_factor_t_per_mwh": unused,
+                "open_cost_myuan_per_yr": unused,
+            },
+        )
+    existing = Src(
+        "A",
+        unsourced("share of the line's 8 GW sold to data centres: 800 MW (10%)"),
+    )
+    for line, start, end, mw, tariff, new, capex, length, loss in LINE_ROWS:
+        values = {
+            "line": line,
+            "from_site": start,
+            "to_site": end,
+            "existing_mw": mw,
+            "tariff_yuan_per_kwh": tariff,
+            "max_new_mw": new,
+            "capex_myuan_per_mw_km": capex,
+            "length_km": length,
+            "route_factor": LINE_ROUTE_FACTOR,
+            "loss_per_1000km": LINE_LOSS_PER_1000KM,
+            "loss_share": loss,
+            "line_life_yr": LINE_LIFE,
+            "line_om_share": LINE_OM,
+        }
+        if mw > 0:  # an existing line (its press figures in UHV_PRESS)
+            press = UHV_PRESS[line]
+            sources = {
+                "existing_mw": existing,
+                "tariff_yuan_per_kwh": Src(
+                    "E",
+                    unsourced(
+                        "the line's own tariff notice was not retrieved; set within the "
+                        "regulated 5-9 fen/kWh of comparable +-800 kV lines [P range]"
+                    ),
+                    UHV_TARIFFS,
+                ),
+                "max_new_mw": Src("A", "modelling assumption", "an existing line: no new capacity"),
+                "capex_myuan_per_mw_km": Src(
+                    "E",
+                    unsourced(f"investment / (8 GW x length); {press}"),
+                    "not used: no new capacity",
+                ),
+                "length_km": Src("E", unsourced(press)),
+                "loss_share": Src(
+                    "E",
+                    unsourced(
+                        "the line's own loss rate was not retrieved; set within the regulated "
+                        "4.5-6% of comparable +-800 kV lines [P range]"
+                    ),
+                    UHV_TARIFFS,
+                ),
+            }
+        else:
+            sources = {
+                "existing_mw": Src("A", "modelling assumption", "a candidate line: none yet"),
+                "tariff_yuan_per_kwh": Src("A", "modelling assumption", "no existing capacity"),
+                "max_new_mw": Src("A", "modelling assumption", "candidate line of up to 4 GW"),
+                "capex_myuan_per_mw_km": Src(
+                    "E", unsourced(UHV_CAPEX_RANGE), "mid-range, 2,200 yuan per MW*km"
+                ),
+            }
+        sources.update(
+            route_factor=Src("A", "modelling assumption", "route length 1.2 x great circle"),
+            loss_per_1000km=Src("E", unsourced(UHV_LOSS), "used where loss_share is blank"),
+            line_life_yr=Src("A", "modelling assumption", "40-year life (CRF about 7.5%)"),
+            line_om_share=Src("A", "modelling assumption", "fixed O&M 1% of capex per year"),
+        )
+        case.add("Lines", values, sources)
+
+
 def _technologies_and_cooling(case: Case) -> None:
     for tech, kind, capex, om, life, capex_src, om_src, life_src in TECH_ROWS:
         case.add(
@@ -1457,7 +1652,9 @@ def _profiles(case: Case) -> None:
             },
         )
     coords = Src("E", "approximate coordinates of the cluster (0.1 deg)", "same as sheet Sites")
-    site_coords = {row[0]: (row[5], row[6]) for row in SITE_ROWS}
+    site_coords = {row[0]: (row[5], row[6]) for row in SITE_ROWS} | {
+        site: (lat, lon) for site, _, _, lat, lon in SUPPLY_ROWS
+    }
     for site, params in PROFILE_PARAMS.items():
         lat, lon = site_coords[site]
         cited = coordinate_sources(
@@ -1739,6 +1936,59 @@ def render_docs(case: Case) -> str:
         sources_of("Vouchers", ["budget_myuan_per_yr", "rate_share", "compute_price_yuan_per_mwh"]),
         "",
     ]
+    line_cols = [
+        "line",
+        "from_site",
+        "to_site",
+        "existing_mw",
+        "tariff_yuan_per_kwh",
+        "max_new_mw",
+        "capex_myuan_per_mw_km",
+        "length_km",
+        "loss_share",
+    ]
+    parts += [
+        "## Power lines (`Lines`)",
+        "",
+        "Western renewable bases are supply nodes (sites with MaxIT 0, their own PV and wind "
+        "only) that send power east over UHV DC lines (formulation §5a). The existing lines "
+        "sell part of their capacity to data centres at a tariff; the candidate lines [A] "
+        "may be built at the capex below. Blank length: great-circle km x route factor "
+        f"{LINE_ROUTE_FACTOR:g} [A]; blank loss: {LINE_LOSS_PER_1000KM:g} per 1,000 km [E]; "
+        f"life {LINE_LIFE} yr, fixed O&M {LINE_OM:g} of capex per year [A].",
+        "",
+        "Landing sites: Qinghai-Henan's receiving converter is at Zhumadian (Henan), which is "
+        "not a site of the case; the line lands at the nearest site of the case, Zhengzhou "
+        "(about 190 km north of Zhumadian, same provincial grid); the AC leg inside Henan is not "
+        "modelled. Hami-Chongqing lands at Yubei, Chongqing, i.e. at the Chongqing site. The "
+        "candidate lines run from the two bases to the eastern hubs without a line today: "
+        "Qinghai Hainan to the Yangtze River Delta (Wuhu) and Hami to Jing-Jin-Ji "
+        "(Zhangjiakou). Scenarios: `no_lines` closes every line to data centres (existing "
+        "0, new 0); `lines_only` closes the western data-centre sites and keeps the lines; "
+        "`east_only` closes both.",
+        "",
+        table(
+            "Lines",
+            line_cols,
+            [
+                "line",
+                "from",
+                "to",
+                "existing MW",
+                "tariff yuan/kWh",
+                "max new MW",
+                "capex M yuan/(MW*km)",
+                "length km",
+                "loss",
+            ],
+        ),
+        "",
+        sources_of(
+            "Lines",
+            [*line_cols[3:], "route_factor", "loss_per_1000km", "line_life_yr", "line_om_share"],
+        ),
+        "",
+    ]
     parts += [
         "## Network",
         "",
@@ -1773,6 +2023,7 @@ def render_docs(case: Case) -> str:
     parts += [_sourcing_section(case), ""]
     parts += [_ranking_section(case), ""]
     parts += [_baseline_change_section(), ""]
+    parts += [_lines_baseline_section(), ""]
     return "\n".join(parts)
 
 
@@ -2167,6 +2418,47 @@ def _baseline_change_section() -> str:
             "air-cooling PUE fit points: [P] -> [E], values unchanged); citations made precise "
             "(MEE/NBS 2023 emission factors, hub approval letters, the Cushman & Wakefield "
             "construction cost guide). No result moves by more than 10 %.",
+            "",
+            _md_table(["figure", "unit", "before", "after", "change"], rows),
+        ]
+    )
+
+
+# Baseline (Settings time typical:8) before and after issue 15 shipped the power lines:
+# figure, unit, before (main at d758c70), after (this case); measured with planner.run.solve_case.
+LINES_BASELINE_CHANGE = (
+    ("annual cost", "M yuan/yr", 60737.2, 60160.7),
+    ("west share", "%", 70.9, 69.1),
+    ("emissions", "kt CO2/yr", 6393.9, 4120.3),
+    ("green share", "%", 64.3, 77.0),
+    ("line energy sent", "GWh/yr", 0.0, 3473.6),
+    ("line energy delivered", "GWh/yr", 0.0, 3269.9),
+)
+
+
+def _lines_baseline_section() -> str:
+    rows = []
+    for figure, unit, before, after in LINES_BASELINE_CHANGE:
+        change = "" if before == 0 else f"{100.0 * (after / before - 1.0):+.2f} %"
+        rows.append([figure, unit, f"{before:,.1f}", f"{after:,.1f}", change])
+    return "\n".join(
+        [
+            "## Baseline before and after issue 15 (power lines)",
+            "",
+            "Issue 15 added the two supply nodes and four lines above. The existing lines are "
+            "used (Qinghai-Henan about 1.2 TWh/yr to Zhengzhou, whose load caps what it can "
+            "take; Hami-Chongqing little, as Chongqing builds little IT), and both candidate "
+            "lines are built (about 240 MW to Wuhu and 120 MW to Zhangjiakou). The table "
+            "mixes two effects: the lines, and the typical days, which are now chosen from 14 "
+            "sites' profiles (the bases' too). `no_lines` at the same days isolates the lines: "
+            "60,470.2 M yuan/yr, west share 70.9 %, 5,032.0 kt CO2/yr, green share 71.7 %; so "
+            "the lines save 309.5 M yuan/yr (0.5 %) and 911.7 kt CO2/yr (18 %). `lines_only` "
+            "(no western data centres, lines open) costs 63,403.2 against `east_only`'s "
+            "66,550.6 (typical:8). The influence ranking was re-measured only for the groups "
+            "issue 15 added or changed (the line groups, the bases' potentials and the three "
+            "profile groups, which now include the bases); the other rows are from the "
+            "baseline before issue 15 until `make rank` is re-run (about an hour on two busy "
+            "cores).",
             "",
             _md_table(["figure", "unit", "before", "after", "change"], rows),
         ]

@@ -114,7 +114,11 @@ def groups(case) -> list[Group]:
     """Every group of the default case, from its validated tables (new rows join their group)."""
     zone = case.sites["zone"].to_dict()
     province = case.sites["province"].to_dict()
-    all_sites = tuple(zone)
+    every_site = tuple(zone)
+    # supply nodes (issue 15: no IT, no grid) have their own potential groups; their grid
+    # tariff, emission factor, MaxIT and grid limit are never used
+    bases = tuple(s for s in every_site if float(case.sites.loc[s, "max_it_mw"]) == 0)
+    all_sites = tuple(s for s in every_site if s not in bases)
     west = tuple(s for s in all_sites if zone[s] == "west")
     east = tuple(s for s in all_sites if zone[s] == "east")
     central = tuple(s for s in all_sites if zone[s] == "central")
@@ -176,6 +180,19 @@ def groups(case) -> list[Group]:
             site_cells("wind_max_mw", not_west),
         ),
     ]
+    if bases:
+        out += [
+            Group(
+                "PV potential bases",
+                "buildable PV MW, supply nodes",
+                site_cells("pv_max_mw", bases),
+            ),
+            Group(
+                "wind potential bases",
+                "buildable wind MW, supply nodes",
+                site_cells("wind_max_mw", bases),
+            ),
+        ]
     for tech in techs:
         out.append(
             Group(
@@ -259,23 +276,24 @@ def groups(case) -> list[Group]:
         out.append(
             Group(label, f"Vouchers {column}", tuple(("Vouchers", v, column) for v in vouchers))
         )
+    out += _line_groups(case)
     out += [
         Group(
             "PV capacity factors",
             "hourly PV output per MW, every site (annual CF)",
-            tuple(("Profiles", s, "pv_cf") for s in all_sites),
+            tuple(("Profiles", s, "pv_cf") for s in every_site),
             profile="pv",
         ),
         Group(
             "wind capacity factors",
             "hourly wind output per MW, every site (annual CF)",
-            tuple(("Profiles", s, "wind_cf") for s in all_sites),
+            tuple(("Profiles", s, "wind_cf") for s in every_site),
             profile="wind",
         ),
         Group(
             "annual mean temperatures",
             "annual mean temperature of every site (hourly series shifted)",
-            tuple(("Profiles", s, "temp_mean_c") for s in all_sites),
+            tuple(("Profiles", s, "temp_mean_c") for s in every_site),
             profile="temperature",
         ),
         Group(
@@ -365,6 +383,46 @@ def _hardware(case) -> pd.DataFrame | None:
     return frame.set_index("family")
 
 
+def _line_groups(case) -> list[Group]:
+    """Power lines (issue 15): the existing lines' capacity open to data centres, tariffs and
+    loss shares, and the candidate lines' capex and loss per 1,000 km; none without lines."""
+    lines = case.extra.get("Lines")
+    if lines is None or lines.empty:
+        return []
+    ids = [str(x) for x in lines["line"]]
+    existing = [i for i, mw in zip(ids, lines["existing_mw"], strict=True) if float(mw) > 0]
+    new = [i for i, mw in zip(ids, lines["max_new_mw"], strict=True) if float(mw) > 0]
+    given = pd.to_numeric(lines["loss_share"], errors="coerce").notna().tolist()
+
+    def cells(column: str, which: Sequence[str]) -> tuple[Cell, ...]:
+        return tuple(("Lines", i, column) for i in which)
+
+    out = [
+        Group(
+            "line capacity open",
+            "existing line MW open to data centres",
+            cells("existing_mw", existing),
+        ),
+        Group(
+            "line tariffs",
+            "tariff of the existing lines, yuan/kWh",
+            cells("tariff_yuan_per_kwh", existing),
+        ),
+        Group(
+            "line capex",
+            "capex of the candidate lines, M yuan/(MW*km)",
+            cells("capex_myuan_per_mw_km", new),
+        ),
+        Group(
+            "line losses",
+            "line loss share, or loss per 1,000 km where the share is blank",
+            cells("loss_share", [i for i, g in zip(ids, given, strict=True) if g])
+            + cells("loss_per_1000km", [i for i, g in zip(ids, given, strict=True) if not g]),
+        ),
+    ]
+    return [g for g in out if g.cells]
+
+
 def _id(value: object) -> str:
     number = float(value)  # type: ignore[arg-type]
     return str(int(number)) if number.is_integer() else str(number)
@@ -396,6 +454,9 @@ def _cell_values(case) -> Callable[[Cell], float]:
             frame = case.cooling
             hit = frame[(frame["cooling"] == tech) & (frame["ambient_c"] == float(ambient))]
             return float(hit[column].iloc[0])
+        if sheet == "Lines":
+            frame = case.extra["Lines"]
+            return float(frame.loc[frame["line"].astype(str) == row, column].iloc[0])
         if sheet == "Demand":
             region, cls = row.split("/")
             frame = case.demand

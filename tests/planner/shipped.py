@@ -19,6 +19,8 @@ SHIPPED_SCENARIOS = (
     "policy_2025",
     "carbon_200",
     "east_only",
+    "no_lines",
+    "lines_only",
     "air_only",
     "no_vouchers",
     "import_ban",

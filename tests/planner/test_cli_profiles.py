@@ -18,20 +18,23 @@ from planner.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 SITE_PROFILES = ("temperature", "pv", "wind", "price")
+SITE = "balikun"  # a new data-centre site, not in the default case
 
 
 @pytest.fixture
 def case(tmp_path: Path) -> Path:
-    """A copy of the default case as CSV with its profiles, plus a new site `hami` in Sites."""
+    """A copy of the default case as CSV with its profiles, plus a new site `balikun` in Sites
+    (a copy of the zhengzhou row; the default case's own `hami` is a supply node)."""
     shutil.copytree(ROOT / "inputs" / "china_east_west", tmp_path / "case")
     shutil.copytree(ROOT / "inputs" / "profiles", tmp_path / "profiles")
     sites = tmp_path / "case" / "Sites.csv"
     with sites.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    header, new = rows[0], list(rows[-1])
+    header = rows[0]
+    new = list(next(row for row in rows if row[0] == "zhengzhou"))
     for i, label in enumerate(header):
         bare = label.split(" [")[0]
-        new[i] = {"site": "hami", "name": "Hami", "lat": "42.8", "lon": "93.5"}.get(bare, new[i])
+        new[i] = {"site": SITE, "name": "Balikun", "lat": "42.8", "lon": "93.5"}.get(bare, new[i])
     with sites.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([*rows, new])
     return tmp_path / "case"
@@ -45,7 +48,7 @@ def test_a_new_site_without_profiles_is_refused_with_the_command_that_makes_them
     result = _invoke("validate", str(case), "--json")
     assert result.exit_code == 2
     problems = json.loads(result.output)
-    messages = [p["message"] for p in problems if "hami" in p["message"]]
+    messages = [p["message"] for p in problems if SITE in p["message"]]
     assert len(messages) == 4  # temperature, pv, wind and price
     assert all("dcplan profiles generate CASE --site ID" in m for m in messages)
 
@@ -54,23 +57,23 @@ def test_generate_adds_the_new_site_and_leaves_every_other_column_byte_identical
     folder = case.parent / "profiles"
     before = {name: pd.read_csv(folder / f"{name}.csv", dtype=str) for name in SITE_PROFILES}
     result = _invoke(
-        "profiles", "generate", str(case), "--site", "hami", "--temp-mean", "10",
+        "profiles", "generate", str(case), "--site", SITE, "--temp-mean", "10",
         "--temp-seasonal", "17", "--temp-diurnal", "7", "--pv-cf", "0.18", "--wind-cf", "0.3",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     for name in SITE_PROFILES:
         after = pd.read_csv(folder / f"{name}.csv", dtype=str)
-        assert list(after.columns) == [*before[name].columns, "hami"]
+        assert list(after.columns) == [*before[name].columns, SITE]
         pd.testing.assert_frame_equal(after[before[name].columns], before[name])
-    pv = pd.read_csv(folder / "pv.csv")["hami"]
-    wind = pd.read_csv(folder / "wind.csv")["hami"]
-    temperature = pd.read_csv(folder / "temperature.csv")["hami"]
+    pv = pd.read_csv(folder / "pv.csv")[SITE]
+    wind = pd.read_csv(folder / "wind.csv")[SITE]
+    temperature = pd.read_csv(folder / "temperature.csv")[SITE]
     assert pv.mean() == pytest.approx(0.18, abs=1e-6)  # 6-decimal files
     assert wind.mean() == pytest.approx(0.30, abs=1e-6)
     assert temperature.mean() == pytest.approx(10.0, abs=1e-3)
     assert pv[:6].eq(0).all()  # night in western China at 00:00-06:00 Beijing time
     params = pd.read_csv(folder / "parameters.csv").set_index("site")
-    assert params.loc["hami", "lat"] == 42.8 and params.loc["hami", "pv_cf"] == 0.18
+    assert params.loc[SITE, "lat"] == 42.8 and params.loc[SITE, "pv_cf"] == 0.18
     assert _invoke("validate", str(case)).exit_code == 0
 
 

@@ -111,6 +111,7 @@ def _expected_costs(
     routing: pd.DataFrame,
     price: pd.DataFrame,
     hardware: pd.DataFrame,
+    lines_csv: pd.DataFrame | None = None,
 ) -> dict[str, float]:
     """Every cost term [M yuan/yr] from the inputs and the plan's quantities in the result
     files (capacities in sites.csv, hourly flows in hourly.csv, routes in routing.csv);
@@ -169,6 +170,31 @@ def _expected_costs(
         "unserved": s["unserved_penalty"] * 8760 * unserved_mw / 1e6,
         "vouchers": -vouchers,
         **_hardware_costs(case, hardware),
+        **_line_costs(case, lines_csv),
+    }
+
+
+def _line_costs(case, lines_csv: pd.DataFrame | None) -> dict[str, float]:
+    """Issue 15's power lines: annuity and O&M of the new capacity in lines.csv, from the
+    Lines inputs (capex per MW*km x derived length); the tariff on existing capacity is taken
+    from lines.csv (its energy split existing/new is not in the files)."""
+    from planner.prepare import line_table
+
+    lines = line_table(case).set_index("line")
+    if lines.empty or lines_csv is None:
+        return {}
+    out = lines_csv.set_index("line")
+    capex = lines["capex_myuan_per_mw_km"].astype(float) * lines["length_km"]
+    rate = (
+        lines["line_life_yr"]
+        .astype(float)
+        .map(lambda life: _annuity(case.settings["discount_rate"], life))
+    )
+    new = out["new_mw"].reindex(lines.index)
+    return {
+        "line_capital": float((rate * capex * new).sum()),
+        "line_om": float((lines["line_om_share"].astype(float) * capex * new).sum()),
+        "line_tariff": float(out["tariff_cost_myuan"].sum()),
     }
 
 
@@ -217,6 +243,7 @@ def test_default_run_costs_csv_is_the_inputs_times_the_plans_quantities(
         pd.read_csv(default_run_dir / "routing.csv"),
         default_solved.data.time.profiles["price"],
         pd.read_csv(default_run_dir / "hardware.csv"),
+        pd.read_csv(default_run_dir / "lines.csv"),
     )
     assert sorted(costs.index) == sorted(expected)
     for term, value in expected.items():
@@ -240,6 +267,8 @@ def test_default_run_summary_is_recomputed_from_hourly_csv_and_the_inputs(defaul
         + hourly["wind_mw"]
         + hourly["battery_discharge_mw"]
         - hourly["battery_charge_mw"]
+        + hourly["line_import_mw"]  # power lines (issue 15): delivered after losses
+        - hourly["line_export_mw"]
     )
     gap = (supply - hourly["facility_mw"]).abs()
     assert (gap <= 1e-6 * hourly["facility_mw"].abs().clip(lower=1.0)).all()  # every hour
@@ -248,7 +277,9 @@ def test_default_run_summary_is_recomputed_from_hourly_csv_and_the_inputs(defaul
         return float((hourly["weight_h"] * hourly[column]).sum())  # MWh/yr
 
     assert summary["pue_avg"] == pytest.approx(energy("facility_mw") / energy("it_load_mw"))
-    green = energy("pv_mw") + energy("wind_mw")
+    # own renewables everywhere; a line's green energy counts where it lands, net of losses
+    green_sent = float(pd.read_csv(default_run_dir / "lines.csv")["green_mwh"].sum())
+    green = energy("pv_mw") + energy("wind_mw") - green_sent + energy("line_green_import_mw")
     assert summary["green_share"] == pytest.approx(green / energy("facility_mw"), rel=1e-6)
     ef = hourly["site"].map(case.sites["emission_factor_t_per_mwh"])
     emissions = float((hourly["weight_h"] * ef * hourly["grid_mw"]).sum())

@@ -114,7 +114,15 @@ def test_shipped_comparison_lists_the_scenario_overrides_as_input_differences(
     cooling = diff[(diff["sheet"] == "Technologies") & (diff["key"] == "cold_plate")].iloc[0]
     assert cooling["air_only"] == "false" and cooling["baseline"] == "true"
     # air_only also spreads the dense accelerator racks (Hardware rack density)
-    assert set(diff["sheet"]) == {"(run)", "Settings", "Sites", "Technologies", "Hardware"}
+    # east_only also closes the power lines (issue 15)
+    assert set(diff["sheet"]) == {
+        "(run)",
+        "Settings",
+        "Sites",
+        "Technologies",
+        "Hardware",
+        "Lines",
+    }
 
 
 def test_east_only_moves_routing_from_west_to_east(shipped_comparison: Path):

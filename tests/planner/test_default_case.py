@@ -109,12 +109,16 @@ def test_counts_and_total_demand(xlsx_tables):
     classes = _internal("Classes", xlsx_tables["Classes"])
     tech = _internal("Technologies", xlsx_tables["Technologies"])
     demand = _internal("Demand", xlsx_tables["Demand"])
-    assert len(sites) == 12 and sites["site"].is_unique
-    assert sorted(sites["zone"].value_counts().items()) == [
+    assert len(sites) == 14 and sites["site"].is_unique
+    centres = sites[sites["max_it_mw"] > 0]  # data-centre sites; the rest are supply nodes
+    assert sorted(centres["zone"].value_counts().items()) == [
         ("central", 2),
         ("east", 6),
         ("west", 4),
     ]
+    bases = sites[sites["max_it_mw"] == 0]  # issue 15: western renewable bases without IT
+    assert sorted(bases["site"]) == ["hami", "qinghai_hainan"]
+    assert set(bases["zone"]) == {"west"}
     assert len(regions) == 6
     assert len(classes) == 6  # issue 14 split inference off interactive
     assert sorted(tech.loc[tech["kind"] == COOLING_KIND, "technology"]) == [
@@ -135,7 +139,7 @@ def test_counts_and_total_demand(xlsx_tables):
 
 def test_spot_values_follow_data_md(xlsx_tables):
     sites = _internal("Sites", xlsx_tables["Sites"]).set_index("site")
-    for site, row in sites.iterrows():
+    for site, row in sites.iterrows():  # supply nodes: no IT, no grid connection (0 = 1.6 x 0)
         assert float(row["grid_max_mw"]) == pytest.approx(1.6 * float(row["max_it_mw"])), site
         assert row["water_cap_m3"] is None
     assert sites.loc["zhongwei", "max_it_mw"] == 1500
@@ -170,9 +174,53 @@ def test_spot_values_follow_data_md(xlsx_tables):
 def test_scenarios_shipped(xlsx_tables):
     rows = _internal("Scenarios", xlsx_tables["Scenarios"])
     assert tuple(dict.fromkeys(rows["scenario"])) == SHIPPED_SCENARIOS
-    east_only = rows[rows["scenario"] == "east_only"]
     sites = _internal("Sites", xlsx_tables["Sites"])
-    assert sorted(east_only["key"]) == sorted(sites.loc[sites["zone"] == "west", "site"])
+    west_it = sorted(sites.loc[(sites["zone"] == "west") & (sites["max_it_mw"] > 0), "site"])
+    lines = sorted(_internal("Lines", xlsx_tables["Lines"])["line"])
+
+    def changed(scenario: str, sheet: str) -> list:
+        picked = rows[(rows["scenario"] == scenario) & (rows["sheet"] == sheet)]
+        return picked[["key", "column", "value"]].values.tolist()
+
+    closed_lines = sorted(
+        [line, column, 0] for line in lines for column in ("existing_mw", "max_new_mw")
+    )
+    closed_west = sorted([site, "max_it_mw", 0] for site in west_it)
+    # east_only: no western data centres and no lines (every site an island on its grid)
+    assert sorted(changed("east_only", "Sites")) == closed_west
+    assert sorted(changed("east_only", "Lines")) == closed_lines
+    # no_lines: the lines closed to data centres, nothing else
+    assert set(rows.loc[rows["scenario"] == "no_lines", "sheet"]) == {"Lines"}
+    assert sorted(changed("no_lines", "Lines")) == closed_lines
+    # lines_only: east_only with the lines open
+    assert set(rows.loc[rows["scenario"] == "lines_only", "sheet"]) == {"Sites"}
+    assert sorted(changed("lines_only", "Sites")) == closed_west
+
+
+def test_lines_land_at_sites_of_the_case(xlsx_tables):
+    """Issue 15: the existing Qinghai-Henan and Hami-Chongqing lines land at Zhengzhou and
+    Chongqing, every line leaves a supply node, and the candidate lines [A] may be built."""
+    sites = _internal("Sites", xlsx_tables["Sites"]).set_index("site")
+    lines = _internal("Lines", xlsx_tables["Lines"]).set_index("line")
+    assert set(lines["to_site"]) <= set(sites.index)
+    assert (sites.loc[lines["from_site"], "max_it_mw"] == 0).all()
+    assert lines.loc["qinghai_henan", ["from_site", "to_site"]].tolist() == [
+        "qinghai_hainan",
+        "zhengzhou",
+    ]
+    assert lines.loc["hami_chongqing", ["from_site", "to_site"]].tolist() == ["hami", "chongqing"]
+    existing = lines[lines["existing_mw"] > 0]
+    assert sorted(existing.index) == ["hami_chongqing", "qinghai_henan"]
+    assert (existing["max_new_mw"] == 0).all()
+    # regulated +-800 kV tariffs are 5-9 fen/kWh with 4.5-6 % losses
+    assert existing["tariff_yuan_per_kwh"].between(0.05, 0.092).all()
+    assert existing["loss_share"].between(0.045, 0.06).all()
+    candidates = lines[lines["max_new_mw"] > 0]
+    assert len(candidates) in (2, 3)
+    assert (candidates["existing_mw"] == 0).all()
+    flags = _sources(xlsx_tables)
+    for line in candidates.index:
+        assert flags["Lines", line, "max_new_mw"]["flag"] == "A"
 
 
 # --- sources -------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ SITES = (
     "zhongwei",
     "wuhan",
     "zhengzhou",
+    "qinghai_hainan",  # supply nodes (issue 15): renewable bases without IT
+    "hami",
 )
 SITE_PROFILES = ("temperature", "pv", "wind", "price")
 WEATHER = ("temperature", "pv", "wind")
@@ -61,7 +63,7 @@ def hour_of_day(frame: pd.DataFrame) -> np.ndarray:
     return frame["hour"].to_numpy() % 24
 
 
-def test_parameters_list_the_twelve_default_sites_with_only_qingyang_midday_valley(params):
+def test_parameters_list_the_default_sites_with_only_qingyang_midday_valley(params):
     assert tuple(params["site"]) == SITES
     assert set(params.loc[params["tou"] == "midday_valley", "site"]) == {"qingyang"}
     assert set(params["tou"]) == {"standard", "midday_valley"}
