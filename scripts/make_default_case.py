@@ -130,6 +130,9 @@ GEONAMES = (
 )
 SITE_PLACES = {
     "zhangjiakou": (2033196, "Zhangjiakou", 40.78341, 114.87139),
+    # The YRD demo-zone cluster (Qingpu, Wujiang, Jiashan) by Jinze town, Qingpu, which lies in
+    # the zone; a cities500 entry (places of 500+ people), the same package's smaller table.
+    "yrd_demo": (1805307, "Jinze", 31.03714, 120.9147, "cities500"),
     "wuhu": (1791236, "Wuhu", 31.35259, 118.42947),
     "shaoguan": (1795874, "Shaoguan", 24.8, 113.58333),
     "qingyang": (12359313, "Qingyang", 35.70976, 107.64455),
@@ -147,7 +150,7 @@ REGION_PLACES = {
 }
 
 
-CLUSTER_BY_CITY = "the data-centre cluster is represented by its city [A]"
+CLUSTER_BY_CITY = "the data-centre cluster is represented by its city or town [A]"
 
 
 def coordinate_sources(
@@ -159,10 +162,11 @@ def coordinate_sources(
     place = places.get(key)
     if place is None:
         return {"lat": fallback, "lon": fallback}
-    geonameid, name, g_lat, g_lon = place
+    geonameid, name, g_lat, g_lon, *table = place
     found = f"geonameid {geonameid} {name}: {g_lat:.4f} N, {g_lon:.4f} E"
+    gazetteer = GEONAMES.replace("cities15000", table[0]) if table else GEONAMES
     if abs(g_lat - lat) <= 0.05 + 1e-9 and abs(g_lon - lon) <= 0.05 + 1e-9:
-        src = Src("P", f"{GEONAMES}, {found}", f"rounded to 0.1 deg; {stands_for}")
+        src = Src("P", f"{gazetteer}, {found}", f"rounded to 0.1 deg; {stands_for}")
         return {"lat": src, "lon": src}
     note = (
         f"{fallback.note + '; ' if fallback.note else ''}{GEONAMES.split(' (')[0]} {found}: "
@@ -1047,7 +1051,14 @@ SCENARIO_ROWS = (
         "domestic_rate_share",
         0.3,
         "Hangzhou pays 30% for domestic compute against 20%",
-        Src("E", PRESS, "Hangzhou compute vouchers: <=30% domestic compute, <=20% other"),
+        Src(
+            "E",
+            PRESS,
+            "Hangzhou compute vouchers: <=30% domestic compute, <=20% other; the same rates "
+            "and 250 M yuan/yr in total are in the text of Hangzhou's 支持人工智能全产业链高质量"
+            "发展若干措施 as reprinted at bobomg.com (a secondary copy; the notice's number and "
+            "date were not read, so not [P])",
+        ),
     ),
     *(
         (
@@ -1947,10 +1958,12 @@ def _sourcing_section(case: Case) -> str:
             "national ETS average price, the Cushman & Wakefield 2025 construction cost for the "
             "Chinese mainland, the NVIDIA H100 datasheet and DGX user guides, the 2023 BIS "
             "export-control rule, and the coordinates of the sites and demand regions that a "
-            "city stands for (GeoNames gazetteer entry named in each row; a coordinate is [P] "
-            "only when the case's 0.1-degree value is the gazetteer's rounded, so Wuhu, "
+            "city or town stands for (GeoNames gazetteer entry named in each row; the YRD "
+            "demo-zone cluster by Jinze town, Qingpu, from the cities500 table; a coordinate is "
+            "[P] only when the case's 0.1-degree value is the gazetteer's rounded, so Wuhu, "
             "Zhengzhou and Henan stay [E] with the gazetteer value in their note, and the "
-            "clusters placed away from a city centre stay [E]). Still to find (highest influence "
+            "clusters with no gazetteer place at their coordinates (Tianfu, Chongqing, "
+            "Horinger, Gui'an) stay [E]). Still to find (highest influence "
             "first): latency constants and class limits (the route factor, fibre speed and "
             "equipment delay have no published Chinese figure; the class limits follow the "
             "1/5/20 ms tiers), PV and wind capacity factors (NEA/CEC provincial utilisation "
