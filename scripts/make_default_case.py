@@ -88,6 +88,14 @@ MEE_2023_REGIONAL = (
     "(关于发布2023年电力二氧化碳排放因子的公告, Jan 2026), regional average factors: "
     "Central China 0.5271 kg/kWh"
 )
+LATENCY_PLAN_2023 = (
+    "NDRC, NDA, CAC, MIIT and NEA 深入实施“东数西算”工程 加快构建全国一体化算力网的实施意见 "
+    "(Dec 2023), targets to end-2025: 1 ms city, 5 ms regional and 20 ms cross-hub computing "
+    "networks initially achieved in demonstration areas (target text as relayed by China Daily, "
+    "29 Dec 2023)"
+)
+# RTT limits (ms) that are a tier of LATENCY_PLAN_2023 -> the tier's name
+LATENCY_TIERS = {5: "the 5 ms regional tier", 20: "the 20 ms cross-hub tier"}
 DEMAND_2030 = unsourced("2030 new-build demand case, a modelling assumption")
 CLIMATE = unsourced(
     "climate normals, approximate (CMA 1991-2020 station normals not retrieved; "
@@ -1200,7 +1208,14 @@ def _regions_classes_demand(case: Case) -> None:
                 "1 Gbps per MW IT for realtime/interactive, 0.2 for batch/training/storage",
             )
         }
-        if rtt is not None:
+        if rtt in LATENCY_TIERS:
+            sources["max_rtt_ms"] = Src(
+                "P",
+                LATENCY_PLAN_2023,
+                f"{LATENCY_TIERS[rtt]}; the plan does not say one-way or round trip, read as a "
+                "round-trip limit, and the tier's assignment to this class is [A]",
+            )
+        elif rtt is not None:
             sources["max_rtt_ms"] = Src(
                 "A",
                 unsourced("workload class assumption"),
@@ -1248,9 +1263,13 @@ def _sites(case: Case) -> None:
         price, price_src, factor, factor_src = PROVINCE[province]
         if zone == "central":
             pue_src = Src(
-                "A",
-                unsourced("central sites are not national hubs: no published cap"),
-                "1.3 assumed, above the hub caps (west 1.2, east 1.25)",
+                "P",
+                "NDRC, CAC, MIIT, NEA 贯彻落实碳达峰碳中和目标要求 推动数据中心和5G等新型基础"
+                "设施绿色高质量发展实施方案 (发改高技〔2021〕1742号, Dec 2021), targets to 2025: "
+                "new large and super-large data centres average PUE below 1.3, national hub "
+                "nodes below 1.25",
+                "central sites are not national hubs: the national figure for new large data "
+                "centres, 1.3, read as a site cap [A]; above the hub caps (west 1.2, east 1.25)",
             )
             potential = Src(
                 "A",
@@ -1639,7 +1658,14 @@ def render_docs(case: Case) -> str:
         _md_table(
             ["class", "share", "max RTT ms", "flexibility", "shape", "Gbps/MW"],
             [
-                [c, f"{sh:.0%} [A]", "" if rtt is None else f"{rtt} [A]", fl, shp, f"{bw:g} [A]"]
+                [
+                    c,
+                    f"{sh:.0%} [A]",
+                    "" if rtt is None else f"{rtt} [{'P' if rtt in LATENCY_TIERS else 'A'}]",
+                    fl,
+                    shp,
+                    f"{bw:g} [A]",
+                ]
                 for c, rtt, fl, shp, bw, sh in CLASS_ROWS
             ],
         ),
@@ -1954,7 +1980,10 @@ def _sourcing_section(case: Case) -> str:
             "citations that could be verified to the table or page were flagged [P], so the "
             "share is below that target. Verified and cited: the MEE/NBS 2023 provincial and "
             "regional emission factors, the hub approval letters (PUE caps, utilisation), the "
-            "2021 green data-centre plan and the 2024 green low-carbon action plan, the 2024 "
+            "2021 green data-centre plan (also the central sites' PUE cap, its 1.3 for new "
+            "large data centres), the 2023 computing-network plan's 5 ms and 20 ms latency "
+            "tiers (realtime and interactive RTT limits), the 2024 green low-carbon action "
+            "plan, the 2024 "
             "national ETS average price, the Cushman & Wakefield 2025 construction cost for the "
             "Chinese mainland, the NVIDIA H100 datasheet and DGX user guides, the 2023 BIS "
             "export-control rule, and the coordinates of the sites and demand regions that a "
