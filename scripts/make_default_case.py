@@ -96,6 +96,7 @@ LATENCY_PLAN_2023 = (
 )
 # RTT limits (ms) that are a tier of LATENCY_PLAN_2023 -> the tier's name
 LATENCY_TIERS = {5: "the 5 ms regional tier", 20: "the 20 ms cross-hub tier"}
+DGX_B200_POWER = "NVIDIA DGX B200 user guide (2024, docs.nvidia.com): 14.3 kW max system power"
 DEMAND_2030 = unsourced("2030 new-build demand case, a modelling assumption")
 CLIMATE = unsourced(
     "climate normals, approximate (CMA 1991-2020 station normals not retrieved; "
@@ -464,11 +465,7 @@ HARDWARE_ROWS = (
             "pflops_per_server": Src(
                 "E", PRESS, "2,250 TFLOPS dense BF16 per B200 (HGX 1,000 W), 8 per server"
             ),
-            "kw_per_server": Src(
-                "P",
-                "NVIDIA DGX B200 user guide (2024, docs.nvidia.com): 14.3 kW max system power",
-                "0.79 kW per PFLOPS",
-            ),
+            "kw_per_server": Src("P", DGX_B200_POWER, "0.79 kW per PFLOPS"),
             "rack_kw": Src("E", unsourced("4 DGX B200 per rack"), "57 kW: liquid cooling"),
             "capex_myuan_per_server": Src(
                 "E", PRESS, "about US$40k per GPU x 8, server overhead and exchange rate [A]"
@@ -1016,11 +1013,14 @@ SCENARIO_ROWS = (
             "rack_kw",
             rack,
             "racks spread out to fit air cooling",
-            Src("A", "scenario value", note),
+            # one DGX B200 per rack: the rack density is the server's own power [P]
+            Src("P", DGX_B200_POWER, note)
+            if family == "b200_class"
+            else Src("A", "scenario value", note),
         )
         for family, rack, note in (
             ("h100_class", 20.4, "2 DGX H100-class servers per rack"),
-            ("b200_class", 14.3, "1 DGX B200-class server per rack"),
+            ("b200_class", 14.3, "1 DGX B200-class server per rack [A]"),
             ("ascend_910b_class", 29.2, "6 servers per rack"),
             ("ascend_910c_class", 29.1, "5 server slices of 8 NPUs per rack"),
         )
