@@ -1995,12 +1995,15 @@ def _sourcing_section(case: Case) -> str:
             "by 0.2 degree to the city's entry; the clusters with no gazetteer place at their "
             "coordinates (Tianfu, Horinger, Gui'an) stay [E]). Still to find (highest influence "
             "first): latency constants and class limits (the route factor, fibre speed and "
-            "equipment delay have no published Chinese figure; the class limits follow the "
-            "1/5/20 ms tiers), PV and wind capacity factors (NEA/CEC provincial utilisation "
+            "equipment delay have no published Chinese figure; the inference class's 30 ms is "
+            "no official tier), PV and wind capacity factors (NEA/CEC provincial utilisation "
             "hours), the usable share, the cooling capex premiums, provincial large-industrial "
             "tariffs and time-of-use notices, the demand case, lifetimes and discount rate, "
             "PV/wind/battery capex (CPIA, CWEA, CNESA, IRENA), chip prices and the H20/Ascend "
-            "specifications (no vendor datasheet published), climate normals (CMA 1991-2020). "
+            "specifications (no vendor datasheet published; Huawei's Connect 2025 keynote, "
+            "18 Sep 2025, is relayed as giving the 384-card Atlas 900 SuperPoD up to 300 "
+            "PFLOPS, the 910C row's figure, but its text was not read), climate normals (CMA "
+            "1991-2020). "
             "The search for these found only press or secondary relays, which stay [E].",
         ]
     )
