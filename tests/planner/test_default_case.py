@@ -264,7 +264,9 @@ def test_sources_rows_are_well_formed(xlsx_tables):
     assert set(frame["sheet"]) <= set(BY_NAME)
     flags = _sources(xlsx_tables)
     assert flags["Sites", "zhongwei", "pue_cap"]["flag"] == "P"
-    assert flags["Sites", "wuhan", "pue_cap"]["flag"] == "A"
+    # central sites are no hub: the 2021 green data-centre plan's 1.3 for new large data centres
+    assert flags["Sites", "wuhan", "pue_cap"]["flag"] == "P"
+    assert "1742" in flags["Sites", "wuhan", "pue_cap"]["source"]
     assert flags["Demand", "yrd/realtime", "demand_mw"]["flag"] == "A"
     assert flags["Cooling", "air/24", "pue"]["flag"] in FLAGS
 
