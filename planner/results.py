@@ -34,9 +34,11 @@ class Results:
     duals: pd.DataFrame
     extra: dict = field(default_factory=dict)
     lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hourly_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The output tables by file name; `lines` only when the case has power lines."""
+        """The output tables by file name; `lines` and `hourly_lines` only when the case has
+        power lines."""
         tables = {
             "sites": self.sites,
             "routing": self.routing,
@@ -46,6 +48,8 @@ class Results:
         }
         if len(self.lines):
             tables["lines"] = self.lines
+        if len(self.hourly_lines):
+            tables["hourly_lines"] = self.hourly_lines
         return tables
 
 
@@ -414,29 +418,64 @@ def collect(
         summary["compute"] = compute_summary(
             extra["hardware"], extra["hardware_supply"], sites, costs
         )
-    return Results(summary, sites, routing, hourly, costs, duals, extra, lines)
+    hourly_lines = line_hourly_table(m, data)
+    return Results(summary, sites, routing, hourly, costs, duals, extra, lines, hourly_lines)
+
+
+def line_hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+    """One row per (line, step) when the case has power lines (`hourly_lines.*`): the flow
+    sent on existing and on new capacity, its total and green part [MW, at the sending end],
+    and the power delivered after losses [MW]; empty without lines."""
+    ends = getattr(m, "line_ends", {})
+    if not ends:
+        return pd.DataFrame()
+    lines = list(ends)
+    steps = data.steps
+    n_t = len(steps)
+
+    def by_line(var) -> np.ndarray:  # L × T
+        frame = _values(var, ["line", "t"]).unstack("t")
+        return frame.reindex(index=lines).to_numpy()
+
+    existing, new, green = by_line(m.FE), by_line(m.FN), by_line(m.FG)
+    keep = 1.0 - np.array([float(pyo.value(m.line_loss[ln])) for ln in lines])
+    flow = existing + new
+    n_l = len(lines)
+    return pd.DataFrame(
+        {
+            "line": np.repeat(np.array(lines, dtype=object), n_t),
+            "from_site": np.repeat(np.array([ends[ln][0] for ln in lines], dtype=object), n_t),
+            "to_site": np.repeat(np.array([ends[ln][1] for ln in lines], dtype=object), n_t),
+            "timestep": np.tile(np.arange(n_t), n_l),
+            "day": np.tile(steps["day"].to_numpy(), n_l),
+            "hour": np.tile(steps["hour"].to_numpy(), n_l),
+            "weight_h": np.tile(steps["weight_h"].to_numpy(), n_l),
+            "flow_existing_mw": existing.reshape(-1),
+            "flow_new_mw": new.reshape(-1),
+            "flow_mw": flow.reshape(-1),
+            "green_mw": green.reshape(-1),
+            "delivered_mw": (keep[:, None] * flow).reshape(-1),
+            "green_delivered_mw": (keep[:, None] * green).reshape(-1),
+        }
+    )
 
 
 def line_flows_by_site(m: pyo.ConcreteModel, data: ModelData) -> dict[str, np.ndarray]:
     """Hourly line power at each site (T × S arrays) when the case has lines:
     line_import_mw (delivered, after losses), line_export_mw (sent) and
     line_green_import_mw (the green part delivered) [MW]; {} without lines."""
-    ends = getattr(m, "line_ends", {})
-    if not ends:
+    flows = line_hourly_table(m, data)
+    if flows.empty:
         return {}
-    n_t, col = len(data.steps), {s: i for i, s in enumerate(data.sites)}
-    out = {k: np.zeros((n_t, len(data.sites))) for k in ("import", "export", "green")}
-    for ln, (start, end) in ends.items():
-        keep = 1.0 - float(pyo.value(m.line_loss[ln]))
-        flow = np.array([pyo.value(m.FE[ln, t]) + pyo.value(m.FN[ln, t]) for t in m.T])
-        green = np.array([pyo.value(m.FG[ln, t]) for t in m.T])
-        out["export"][:, col[start]] += flow
-        out["import"][:, col[end]] += keep * flow
-        out["green"][:, col[end]] += keep * green
+
+    def at(site_column: str, value: str) -> np.ndarray:
+        summed = flows.groupby([site_column, "timestep"])[value].sum().unstack(site_column)
+        return summed.reindex(index=range(len(data.steps)), columns=data.sites).fillna(0.0)
+
     return {
-        "line_import_mw": out["import"],
-        "line_export_mw": out["export"],
-        "line_green_import_mw": out["green"],
+        "line_import_mw": at("to_site", "delivered_mw").to_numpy(),
+        "line_export_mw": at("from_site", "flow_mw").to_numpy(),
+        "line_green_import_mw": at("to_site", "green_delivered_mw").to_numpy(),
     }
 
 
@@ -447,11 +486,13 @@ def line_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     if not ends:
         return pd.DataFrame()
     weight = data.weight_h
+    flows = line_hourly_table(m, data).groupby("line", sort=False)
     rows = []
     for ln, (start, end) in ends.items():
-        fe = np.array([pyo.value(m.FE[ln, t]) for t in m.T])
-        fn = np.array([pyo.value(m.FN[ln, t]) for t in m.T])
-        fg = np.array([pyo.value(m.FG[ln, t]) for t in m.T])
+        hours = flows.get_group(ln)
+        fe = hours["flow_existing_mw"].to_numpy()
+        fn = hours["flow_new_mw"].to_numpy()
+        fg = hours["green_mw"].to_numpy()
         loss = float(pyo.value(m.line_loss[ln]))
         new = max(0.0, float(pyo.value(m.Cap_L[ln])))
         new = 0.0 if new < SNAP else new  # solver noise such as -1e-12 MW reads as 0

@@ -390,7 +390,9 @@ def write_run(
         if solved.results is not None:
             tables = solved.results.tables()
             write_tables_csv({k: v for k, v in tables.items()}, temp)
-            tables["hourly"].to_parquet(temp / "hourly.parquet", index=False)
+            for name in ("hourly", "hourly_lines"):  # the hourly tables also as parquet
+                if name in tables:
+                    tables[name].to_parquet(temp / f"{name}.parquet", index=False)
             _write_extra(solved, temp)
             from planner.workbook import write_results_workbook
 

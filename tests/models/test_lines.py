@@ -241,6 +241,44 @@ def test_a_run_folder_has_lines_csv_and_hourly_flows(tmp_path):
     hourly = pd.read_parquet(folder / "hourly.parquet")
     assert {"line_import_mw", "line_export_mw", "line_green_import_mw"} <= set(hourly.columns)
     assert "line_build_max" in set(pd.read_csv(folder / "duals.csv")["constraint"])
+    flows = pd.read_parquet(folder / "hourly_lines.parquet")
+    pd.testing.assert_frame_equal(
+        flows, pd.read_csv(folder / "hourly_lines.csv"), check_dtype=False
+    )
+    assert len(flows) == len(hourly) // hourly["site"].nunique()  # one row per step of l1
+    weight = flows["weight_h"]
+    assert float(weight @ flows["flow_mw"]) == pytest.approx(lines.loc[0, "sent_mwh"], rel=1e-9)
+    assert float(weight @ flows["green_mw"]) == pytest.approx(lines.loc[0, "green_mwh"], rel=1e-9)
+    assert flows["flow_mw"].max() == pytest.approx(lines.loc[0, "peak_flow_mw"], rel=1e-9)
+
+
+def test_hourly_line_flows_add_up_to_the_site_columns(mixed):
+    """hourly_lines: flow on existing + new capacity = flow; delivered = (1 − loss) × flow; per
+    receiving site and step the delivered power is hourly.csv's line_import_mw, per sending site
+    the flow is its line_export_mw."""
+    flows = mixed.results.hourly_lines
+    assert set(flows["line"]) == {"l1"}
+    np.testing.assert_allclose(
+        flows["flow_existing_mw"] + flows["flow_new_mw"], flows["flow_mw"], atol=1e-9
+    )
+    loss = 0.03 * LENGTH_KM / 1000
+    np.testing.assert_allclose(flows["delivered_mw"], (1 - loss) * flows["flow_mw"], atol=1e-9)
+    np.testing.assert_allclose(
+        flows["green_delivered_mw"], (1 - loss) * flows["green_mw"], atol=1e-9
+    )
+    assert (flows["green_mw"] <= flows["flow_mw"] + 1e-9).all()
+    by_site = mixed.results.hourly.set_index(["site", "timestep"])
+    at_step = flows.set_index("timestep")
+    np.testing.assert_allclose(
+        at_step["delivered_mw"].to_numpy(),
+        by_site.loc["east", "line_import_mw"].reindex(at_step.index).to_numpy(),
+        atol=1e-9,
+    )
+    np.testing.assert_allclose(
+        at_step["flow_mw"].to_numpy(),
+        by_site.loc["west", "line_export_mw"].reindex(at_step.index).to_numpy(),
+        atol=1e-9,
+    )
 
 
 def _errors(lines: list[dict], west: dict | None = None) -> list:
