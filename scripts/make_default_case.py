@@ -2311,8 +2311,8 @@ def _ranking_section(case: Case) -> str:
         f"{TOP_INFLUENTIAL} groups says `{NO_PRIMARY}` with its reasoning "
         "(`tests/planner/test_sources.py`). Effects of a few tenths of a percent can shift "
         "between runs (equal-cost alternative optima of the LP, warm starts): read the order "
-        "of the small ones loosely. `make rank` takes about 40 minutes on 2 shared cores "
-        "(two solves per group).",
+        "of the small ones loosely. `make rank` takes about 13 minutes on 2 cores (two "
+        "solves per group; 752 s for 88 groups with one other job running).",
         "",
         "Every group was measured on the shipped baseline (demand in PFLOPS for training and "
         "inference, server capex included). The chips are ranked too: per accelerator family "
@@ -2528,11 +2528,9 @@ def _lines_baseline_section() -> str:
             "60,470.2 M yuan/yr, west share 70.9 %, 5,032.0 kt CO2/yr, green share 71.7 %; so "
             "the lines save 309.5 M yuan/yr (0.5 %) and 911.7 kt CO2/yr (18 %). `lines_only` "
             "(no western data centres, lines open) costs 63,403.2 against `east_only`'s "
-            "66,550.6 (typical:8). The influence ranking was re-measured only for the groups "
-            "issue 15 added or changed (the line groups, the bases' potentials and the three "
-            "profile groups, which now include the bases); the other rows are from the "
-            "baseline before issue 15 until `make rank` is re-run (about an hour on two busy "
-            "cores).",
+            "66,550.6 (typical:8). After issues 15 and 18 were merged the whole influence ranking "
+            "was re-measured on the merged baseline (88 groups in 752 s on 2 cores with one "
+            "other job running, 30 Nov 2026), so every row of the table above is current.",
             "",
             _md_table(["figure", "unit", "before", "after", "change"], rows),
         ]
