@@ -7,7 +7,7 @@ r"""One elastic relaxation of a model's limits, driven by their registered metad
 - a limit with a `slack_var` (demand_met: unserved demand u) is relaxed by unfixing it;
 - a variable bound `bound=(var, param)`: the variable's upper bound is removed and
   `var[i] ≤ param[key(i)] + σ[key(i)]` added (`m.elastic_<name>_row`), one σ per
-  `slack_index` positions of the index (grid_max: one per site, shared by its hours).
+  `slack_index` positions of the index (grid_max_limit: one per site, shared by its hours).
 scale: 1 ("one"), 1000 ("kilo") or 1% of the right-hand side, at least 1 ("rhs"), so slacks
 of different limits are in comparable planner units; `scaled=False` keeps model units.
 The slacks are `m.elastic_<name>`. `slack_cost` is their (weighted) sum for an objective;

@@ -1,7 +1,7 @@
 r"""IT capacity, cooling technology, facility power, PUE and water (formulation §2).
 
-(4) Capacity: L[s,k,t] ≤ usable · Cap_IT[s,k]                            `it_capacity[s,k,t]`
-    Σ_k Cap_IT[s,k] ≤ MaxIT[s]                                            `max_it[s]`
+(4) Capacity: L[s,k,t] ≤ usable · Cap_IT[s,k]                            `it_load_limit[s,k,t]`
+    Σ_k Cap_IT[s,k] ≤ MaxIT[s]                                            `max_it_limit[s]`
 (5) Facility power: P[s,t] = Σ_k pue[s,k,t] · L[s,k,t]                   `facility_mw[s,t]`
     (an Expression; pue from the Cooling curve at the hour's ambient temperature); it draws
     from the site's bus (balance term `facility`, sign −1)
@@ -44,10 +44,10 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     m.L = pyo.Var(m.S, m.K, m.T, domain=pyo.NonNegativeReals, doc="IT load by cooling [MW]")
 
-    m.it_capacity = pyo.Constraint(
+    m.it_load_limit = pyo.Constraint(
         m.S, m.K, m.T, rule=lambda m, s, k, t: m.L[s, k, t] <= m.usable_share * m.Cap_IT[s, k]
     )
-    m.max_it = pyo.Constraint(
+    m.max_it_limit = pyo.Constraint(
         m.S, rule=lambda m, s: sum(m.Cap_IT[s, k] for k in m.K) <= m.max_it_mw[s]
     )
 
@@ -97,7 +97,7 @@ def add_facility(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_limit(
         m,
         Limit(
-            "max_it",
+            "max_it_limit",
             ("site",),
             "buildable IT capacity",
             "site",

@@ -18,7 +18,7 @@ allow_unserved).
 (H5) Σ_f mw_per_pflops[f] · H[s,f,k] ≤ usable · Cap_IT[s,k]               `server_space[s,k]`
      (H exists only for compatible (f,k): racks no denser than the cooling's max)
 (H6) Σ_{s,k} H[s,f,k] ≤ Supply[f]                      (families with a cap) `supply_cap[f]`
-(H7) Σ_{f dom} H ≥ share · Σ_f H, over all sites or each zone's          `domestic_share[z]`
+(H7) Σ_{f dom} H ≥ share · Σ_f H, over all sites or each zone's          `domestic_share_limit[z]`
 (H8) vd[v] ≤ extra[v] · Σ_{(r_v,w,s) eligible, f dom} mw[f] · c[r_v,w,s,f] `voucher_domestic_use[v]`
      voucher[v] + vd[v] ≤ Budget[v]                                      `voucher_budget_shared[v]`
 (H9) credit[s] ≤ disc[s] · price[s] · 8760 · Σ_{r,w,f dom} mw[f] · c[r,w,s,f]
@@ -233,10 +233,10 @@ def _add_domestic_share(m: pyo.ConcreteModel, data: ModelData) -> None:
         total = sum(m.H[s, f, k] for (s, f, k) in chosen)
         return domestic >= m.domestic_share_min * total
 
-    m.domestic_share = pyo.Constraint(m.Z, rule=rule)
+    m.domestic_share_limit = pyo.Constraint(m.Z, rule=rule)
     _pflops_limit(
         m,
-        "domestic_share",
+        "domestic_share_limit",
         ("zone",),
         "domestic accelerator share",
         SHARE_FLOOR,

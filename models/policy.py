@@ -14,7 +14,7 @@ r"""Policy limits: carbon, green share, utilisation, vouchers (formulation §8: 
      `green_share_site_hold_mwh`; planner.hold).
      GEC[s] ≥ 0 [MWh] exists only when a certificate price is given.
 (12) Utilisation (if set): Σ_t ω_t Σ_k L[s,k,t] ≥ minUtil · 8760 · Σ_k Cap_IT[s,k]
-                                                                          `utilisation[s]`
+                                                                          `utilisation_limit[s]`
 (14) Vouchers: voucher[v] ≤ Budget[v]                                     (variable bound)
      voucher[v] ≤ rate·price[v] · Σ_{(r_v,w,s)∈A, s∈elig(v)} x[r_v,w,s]    `voucher_use[v]`
      (voucher in M yuan/yr; rate·price = rate · price [yuan/MWh IT] · 8760 / 1e6 from prepare)
@@ -156,7 +156,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
     util = data.param("min_utilisation")
     if util is not None:
         m.min_utilisation = pyo.Param(initialize=util, mutable=True)
-        m.utilisation = pyo.Constraint(
+        m.utilisation_limit = pyo.Constraint(
             m.S,
             rule=lambda m, s: (
                 m.it_energy_mwh[s]
@@ -166,7 +166,7 @@ def add_policy(m: pyo.ConcreteModel, data: ModelData) -> None:
         add_limit(
             m,
             Limit(
-                "utilisation",
+                "utilisation_limit",
                 ("site",),
                 "minimum utilisation",
                 "site",

@@ -6,7 +6,7 @@ VREu[s,v,t] ≤ cf[s,v,t] · Cap_VRE[s,v]                                   `vre
 VREexist[s,v] ≤ Cap_VRE[s,v] ≤ VREmax[s,v]                               (variable bounds;
     existing capacity is never retired; Cap_VRE_new[s,v] = Cap_VRE[s,v] − VREexist[s,v])
 G[s,t] ≤ GridMax[s]                                                       (variable bound,
-                                                                          limit `grid_max`)
+                                                                          limit `grid_max_limit`)
 Balance terms: grid G (+1), renewables Σ_v VREu (+1).
 Costs (per site): <v>_capital = a·capex[v] · Cap_VRE_new[s,v] (new only), <v>_om = om·capex[v] ·
 Cap_VRE[s,v] for each v (pv_capital, pv_om, wind_capital, wind_om), and grid_energy =
@@ -88,7 +88,7 @@ def add_supply(m: pyo.ConcreteModel, data: ModelData) -> None:
     add_limit(
         m,
         Limit(
-            "grid_max",
+            "grid_max_limit",
             ("site",),
             "grid connection",
             "site",

@@ -173,7 +173,9 @@ def test_a_binding_domestic_share_buys_dear_domestic_compute():
     assert solved.outcome.objective == pytest.approx(
         share * demand * dear + (1 - share) * demand * cheap, rel=REL
     )
-    row = solved.results.duals.set_index(["constraint", "index"]).loc[("domestic_share", "all")]
+    row = solved.results.duals.set_index(["constraint", "index"]).loc[
+        ("domestic_share_limit", "all")
+    ]
     assert bool(row["binding"])
     assert row["shadow_price"] == pytest.approx((dear - cheap) * 1e6, rel=1e-6)
 

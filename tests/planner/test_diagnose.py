@@ -52,7 +52,7 @@ def test_carbon_cap_below_least_emissions_reports_the_gap():
 
 def test_demand_beyond_buildable_capacity_names_the_shortfall():
     case = small_case(sites=[{"site": "s1", "max_it": 50.0}], demand={("r1", "flat"): 100.0})
-    item = _item(_explain(case), "max_it")
+    item = _item(_explain(case), "max_it_limit")
     # 100 MW of load needs 100 / 0.85 MW of capacity
     assert item["amount"] == pytest.approx(100.0 / 0.85 - 50.0, rel=1e-4)
     assert "site s1" in item["text"]
@@ -90,7 +90,7 @@ def test_grid_connection_too_small_without_renewables():
     case = small_case(
         sites=[{"site": "s1", "grid_max": 50.0}], temperature=5.0, technologies=AIR_ONLY
     )
-    item = _item(_explain(case), "grid_max")
+    item = _item(_explain(case), "grid_max_limit")
     assert item["amount"] == pytest.approx(100 * 1.14 - 50.0, rel=1e-4)
 
 
@@ -123,7 +123,7 @@ def test_allow_unserved_attaches_the_reason_to_the_plan():
 def test_utilisation_above_the_usable_share_names_the_site():
     # IT load can reach only 85% of capacity, so a 90% minimum utilisation cannot hold
     case = small_case(policy={"min_utilisation": 0.9}, temperature=5.0)
-    item = _item(_explain(case), "utilisation")
+    item = _item(_explain(case), "utilisation_limit")
     assert item["index"] == "s1"
     # shortfall = (0.9 − 0.85) · 8760 · capacity, with capacity = 100 / 0.85 MW
     assert item["amount"] == pytest.approx(0.05 * 8760 * 100 / 0.85, rel=1e-3)

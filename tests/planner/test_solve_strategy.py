@@ -113,7 +113,7 @@ def test_utilisation_just_beyond_the_usable_share_is_infeasible_and_explained():
     solved = solve_case(_edge_case(), RunOptions(time="typical:1"))
     assert solved.outcome.status in ("infeasible", "infeasible_or_unbounded")
     assert solved.outcome.exit_code == 1
-    items = [i for i in solved.explanation["items"] if i["limit"] == "utilisation"]
+    items = [i for i in solved.explanation["items"] if i["limit"] == "utilisation_limit"]
     assert [i["index"] for i in items] == ["s1"]
     # the site needs DEMAND_MW / USABLE of capacity; it can run at USABLE of it at most, so
     # the IT energy misses the minimum by (UTILISATION − USABLE) · 8760 h · capacity
