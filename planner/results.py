@@ -79,8 +79,11 @@ def _site_time(var, data: ModelData) -> pd.DataFrame:
     return series.unstack("site").reindex(columns=data.sites)
 
 
-def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
-    """One row per (site, step): dispatch, facility power, PUE and temperature."""
+def hourly_table(
+    m: pyo.ConcreteModel, data: ModelData, line_flows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per (site, step): dispatch, facility power, PUE and temperature; `line_flows`:
+    the run's `line_hourly_table` when already computed."""
     L = _values(m.L, ["site", "cooling", "t"])
     it = L.groupby(level=["site", "t"]).sum().unstack("site").reindex(columns=data.sites)
     pue = data.pue.reindex(L.index)
@@ -107,7 +110,9 @@ def hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
         "curtailed_mw": curtailed,
         "pue": pue_hour,
         "ambient_c": data.temperature.to_numpy(),
-        **line_flows_by_site(m, data),
+        **line_flows_by_site(
+            line_hourly_table(m, data) if line_flows is None else line_flows, data
+        ),
     }
     steps = data.steps
     n_t, n_s = len(steps), len(data.sites)
@@ -345,7 +350,8 @@ def collect(
     m: pyo.ConcreteModel, data: ModelData, outcome: SolveOutcome, options: dict | None = None
 ) -> Results:
     """All result tables and the summary of a solved model."""
-    hourly = hourly_table(m, data)
+    hourly_lines = line_hourly_table(m, data)
+    hourly = hourly_table(m, data, hourly_lines)
     routing = routing_table(m, data)
     sites = site_table(m, data, hourly, routing)
     costs = _cost_terms(m)
@@ -409,7 +415,7 @@ def collect(
         # every limit's metadata (role, scope, unit, …): limits.json, what the report selects by
         "limits": reg.records(m),
     }
-    lines = line_table(m, data)
+    lines = line_table(m, data, hourly_lines)
     if len(lines):
         extra["line_new_mw"] = dict(zip(lines["line"], lines["new_mw"], strict=True))
     if hardware_on(m):  # formulation §8b: hardware.csv, hardware_supply.csv, summary.compute
@@ -418,7 +424,6 @@ def collect(
         summary["compute"] = compute_summary(
             extra["hardware"], extra["hardware_supply"], sites, costs
         )
-    hourly_lines = line_hourly_table(m, data)
     return Results(summary, sites, routing, hourly, costs, duals, extra, lines, hourly_lines)
 
 
@@ -460,11 +465,10 @@ def line_hourly_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
     )
 
 
-def line_flows_by_site(m: pyo.ConcreteModel, data: ModelData) -> dict[str, np.ndarray]:
-    """Hourly line power at each site (T × S arrays) when the case has lines:
+def line_flows_by_site(flows: pd.DataFrame, data: ModelData) -> dict[str, np.ndarray]:
+    """Hourly line power at each site (T × S arrays) from `line_hourly_table`'s rows:
     line_import_mw (delivered, after losses), line_export_mw (sent) and
     line_green_import_mw (the green part delivered) [MW]; {} without lines."""
-    flows = line_hourly_table(m, data)
     if flows.empty:
         return {}
 
@@ -479,17 +483,20 @@ def line_flows_by_site(m: pyo.ConcreteModel, data: ModelData) -> dict[str, np.nd
     }
 
 
-def line_table(m: pyo.ConcreteModel, data: ModelData) -> pd.DataFrame:
+def line_table(
+    m: pyo.ConcreteModel, data: ModelData, flows: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per power line (lines.csv): capacities [MW], energies [MWh/yr], utilisation,
-    losses, cost [M yuan/yr] and the green share and emissions it carries."""
+    losses, cost [M yuan/yr] and the green share and emissions it carries; `flows`: the
+    run's `line_hourly_table` when already computed."""
     ends = getattr(m, "line_ends", {})
     if not ends:
         return pd.DataFrame()
     weight = data.weight_h
-    flows = line_hourly_table(m, data).groupby("line", sort=False)
+    by_line = (line_hourly_table(m, data) if flows is None else flows).groupby("line", sort=False)
     rows = []
     for ln, (start, end) in ends.items():
-        hours = flows.get_group(ln)
+        hours = by_line.get_group(ln)
         fe = hours["flow_existing_mw"].to_numpy()
         fn = hours["flow_new_mw"].to_numpy()
         fg = hours["green_mw"].to_numpy()
