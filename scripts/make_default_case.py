@@ -81,12 +81,17 @@ GREEN_PLAN_2024 = (
 )
 MEE_2023 = (
     "MEE and NBS announcement of the 2023 electricity CO2 emission factors "
-    "(关于发布2023年电力二氧化碳排放因子的公告, Jan 2026), table of provincial average factors"
+    "(关于发布2023年电力二氧化碳排放因子的公告, 公告2025年第47号, 31 Dec 2025), attachment "
+    "table 3, provincial average factors"
 )
-MEE_2023_REGIONAL = (
-    "MEE and NBS announcement of the 2023 electricity CO2 emission factors "
-    "(关于发布2023年电力二氧化碳排放因子的公告, Jan 2026), regional average factors: "
-    "Central China 0.5271 kg/kWh"
+# Where the 2023 provincial factors of Hubei, Henan, Qinghai and Xinjiang were read: a public
+# repository's registry that reproduces attachment table 3 row by row with the notice's number,
+# date and attachment URL; its values for the ten other provinces of this case agree with the
+# values cited above to the fourth decimal.
+MEE_2023_REPRODUCED = (
+    "value read from github.com/tingfengy2000-creator/nengzhihe, "
+    "operation_planning/data/carbon/emission_factors.json (commit e14c9f1), reproducing the "
+    "attachment table (mee.gov.cn W020251231726284332528.pdf) with its notice number and date"
 )
 LATENCY_PLAN_2023 = (
     "NDRC, NDA, CAC, MIIT and NEA 深入实施“东数西算”工程 加快构建全国一体化算力网的实施意见 "
@@ -149,6 +154,9 @@ SITE_PLACES = {
     "zhongwei": (1784285, "Zhongwei", 37.51129, 105.19067),
     "wuhan": (1791247, "Wuhan", 30.58333, 114.26667),
     "zhengzhou": (1784658, "Zhengzhou", 34.75778, 113.64861),
+    # supply nodes (renewable bases): the town that stands for the base (BASE_BY_TOWN)
+    "qinghai_hainan": (1798403, "Qabqa", 36.28139, 100.61306),
+    "hami": (1529614, "Barkol", 43.59881, 93.00862, "cities500"),
 }
 REGION_PLACES = {
     "jingjinji": (1816670, "Beijing", 39.9075, 116.39723),
@@ -234,28 +242,8 @@ PROVINCE = {
     ),
     "Gansu": (0.37, PRICE_WEST, 0.4471, Src("P", MEE_2023, "Gansu 2023")),
     "Ningxia": (0.36, PRICE_WEST, 0.6187, Src("P", MEE_2023, "Ningxia 2023")),
-    "Hubei": (
-        0.62,
-        PRICE_EAST,
-        0.5271,
-        Src(
-            "P",
-            MEE_2023_REGIONAL,
-            "regional grid value: the 2023 provincial value for Hubei was not retrieved; "
-            "replace with it (same announcement, provincial table)",
-        ),
-    ),
-    "Henan": (
-        0.60,
-        PRICE_EAST,
-        0.5271,
-        Src(
-            "P",
-            MEE_2023_REGIONAL,
-            "regional grid value: the 2023 provincial value for Henan was not retrieved; "
-            "replace with it (same announcement, provincial table)",
-        ),
-    ),
+    "Hubei": (0.62, PRICE_EAST, 0.4044, Src("P", MEE_2023, f"Hubei 2023; {MEE_2023_REPRODUCED}")),
+    "Henan": (0.60, PRICE_EAST, 0.5897, Src("P", MEE_2023, f"Henan 2023; {MEE_2023_REPRODUCED}")),
 }
 
 # province -> annual clean (non-fossil: hydro, nuclear, wind, solar, biomass) share of the
@@ -961,7 +949,14 @@ PROFILE_ROWS = (
 # PV and wind only, no grid connection in the model). id, name, province, lat, lon
 SUPPLY_ROWS = (
     ("qinghai_hainan", "Qinghai Hainan renewable base", "Qinghai", 36.3, 100.6),
-    ("hami", "Hami renewable base", "Xinjiang", 43.5, 93.0),
+    ("hami", "Hami renewable base", "Xinjiang", 43.6, 93.0),
+)
+# province of a supply node -> its 2023 provincial average emission factor (MEE_2023, t/MWh)
+SUPPLY_FACTOR = {"Qinghai": 0.1796, "Xinjiang": 0.6021}
+# What the gazetteer place of a supply node stands for [A]
+BASE_BY_TOWN = (
+    "the renewable base is represented by a town [A]: Qabqa, seat of Gonghe county, Hainan "
+    "prefecture (Qinghai Hainan base); Barkol (Balikun), the Hami-Chongqing line's sending end"
 )
 SUPPLY_POTENTIAL = {"pv_max": 8000, "wind_max": 8000}  # MW per base [A]
 UHV_PRESS = {
@@ -1464,12 +1459,11 @@ def _supply_nodes_and_lines(case: Case) -> None:
                 "pv_max_mw": SUPPLY_POTENTIAL["pv_max"],
                 "wind_max_mw": SUPPLY_POTENTIAL["wind_max"],
                 "grid_price_yuan_per_kwh": 0.35,
-                "emission_factor_t_per_mwh": 0.45,
+                "emission_factor_t_per_mwh": SUPPLY_FACTOR[province],
                 "open_cost_myuan_per_yr": 0,
             },
             {
-                "lat": coords,
-                "lon": coords,
+                **coordinate_sources(site, lat, lon, SITE_PLACES, coords, BASE_BY_TOWN),
                 "max_it_mw": Src("A", "modelling assumption", "a supply node builds no IT"),
                 "grid_max_mw": Src(
                     "A",
@@ -1489,7 +1483,12 @@ def _supply_nodes_and_lines(case: Case) -> None:
                 ),
                 "wind_max_mw": Src("A", unsourced("as pv_max: 8,000 MW per base")),
                 "grid_price_yuan_per_kwh": unused,
-                "emission_factor_t_per_mwh": unused,
+                "emission_factor_t_per_mwh": Src(
+                    "P",
+                    MEE_2023,
+                    f"{province} 2023; {MEE_2023_REPRODUCED}; not used: the base has no grid "
+                    "connection in the model (grid_max 0)",
+                ),
                 "open_cost_myuan_per_yr": unused,
             },
         )
@@ -1686,10 +1685,12 @@ def _profiles(case: Case) -> None:
     site_coords = {row[0]: (row[5], row[6]) for row in SITE_ROWS} | {
         site: (lat, lon) for site, _, _, lat, lon in SUPPLY_ROWS
     }
+    supply = {row[0] for row in SUPPLY_ROWS}
     for site, params in PROFILE_PARAMS.items():
         lat, lon = site_coords[site]
+        stands_for = BASE_BY_TOWN if site in supply else CLUSTER_BY_CITY
         cited = coordinate_sources(
-            site, lat, lon, SITE_PLACES, coords, f"same as sheet Sites; {CLUSTER_BY_CITY}"
+            site, lat, lon, SITE_PLACES, coords, f"same as sheet Sites; {stands_for}"
         )
         case.cite("Profiles", site, "lat", cited["lat"])
         case.cite("Profiles", site, "lon", cited["lon"])
@@ -2219,13 +2220,6 @@ def _assumptions(case: Case) -> str:
         lines.append(f"- {sheet} `{column}` ({case.keys_text(sheet, keys)}): {source}{note}")
     shares = ", ".join(f"{c} {share:.0%}" for c, *_rest, share in CLASS_ROWS)
     lines.append(f"- Classes: share of each region's demand ({shares}): workload class assumption")
-    lines += [
-        "",
-        "Published only at a coarser level (replace when the figure is found): the "
-        "emission factors of Hubei and Henan (sites `wuhan`, `zhengzhou`) use the 2023 "
-        "Central China regional value 0.5271 t/MWh [P, regional], because the 2023 "
-        "provincial values were not found.",
-    ]
     return "\n".join(lines)
 
 

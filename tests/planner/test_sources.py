@@ -38,9 +38,31 @@ TOP = 40
 # data-centre plan, the realtime and interactive RTT limits to the 2023 computing-network plan's
 # latency tiers, the air_only B200 rack (one DGX B200, its user guide's 14.3 kW); Wuhu,
 # Zhengzhou, Henan and Chongqing coordinates moved to their gazetteer entries (values changed,
-# goldens regenerated): 84 [P] of 530.)
-PRIMARY_SHARE_FLOOR = 84 / 530
-PRIMARY_ROWS_FLOOR = 84
+# goldens regenerated): 84 [P] of 530. Fourth pass: the MEE/NBS 2023 provincial factor table
+# (attachment table 3) read from a reproduction: Hubei 0.5271 -> 0.4044 and Henan 0.5271 ->
+# 0.5897 (were the regional value), the supply nodes' placeholders 0.45 -> Qinghai 0.1796 and
+# Xinjiang 0.6021 [P]; the supply nodes' coordinates cited to GeoNames (Qabqa; Barkol, Hami lat
+# 43.5 -> 43.6) in Sites and Profiles: 94 [P] of 530.)
+PRIMARY_SHARE_FLOOR = 94 / 530
+PRIMARY_ROWS_FLOOR = 94
+# MEE and NBS, 2023 provincial average electricity CO2 factors (公告2025年第47号, attachment
+# table 3), kg CO2/kWh = t/MWh, for the provinces of the shipped sites.
+MEE_2023_PROVINCIAL = {
+    "Hebei": 0.6516,
+    "Shanghai": 0.5737,
+    "Anhui": 0.6553,
+    "Guangdong": 0.4419,
+    "Sichuan": 0.1564,
+    "Chongqing": 0.5581,
+    "Inner Mongolia": 0.6479,
+    "Guizhou": 0.5683,
+    "Gansu": 0.4471,
+    "Ningxia": 0.6187,
+    "Hubei": 0.4044,
+    "Henan": 0.5897,
+    "Qinghai": 0.1796,
+    "Xinjiang": 0.6021,
+}
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +169,18 @@ def test_primary_share_does_not_fall(sources):
     primary = sum(r["flag"] == "P" for r in sources.values())
     assert primary >= PRIMARY_ROWS_FLOOR
     assert primary / len(sources) >= PRIMARY_SHARE_FLOOR
+
+
+def test_every_site_uses_its_provinces_2023_factor(tables, sources):
+    """Each site's grid emission factor is its province's value in the MEE/NBS 2023 provincial
+    table, flagged [P] with the notice number (no regional fallback is left)."""
+    sites = tables["Sites"].rename(columns={c.header: c.name for c in BY_NAME["Sites"].columns})
+    for record in sites.to_dict("records"):
+        factor = float(record["emission_factor_t_per_mwh"])
+        assert factor == MEE_2023_PROVINCIAL[record["province"]], record["site"]
+        row = sources["Sites", record["site"], "emission_factor_t_per_mwh"]
+        assert row["flag"] == "P", record["site"]
+        assert "公告2025年第47号" in row["source"] and "table 3" in row["source"], record["site"]
 
 
 def test_cited_coordinates_are_the_gazetteer_values_rounded(tables, sources):
