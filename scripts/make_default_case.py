@@ -2258,8 +2258,11 @@ def _sourcing_section(case: Case) -> str:
             f"{count['E']} [E], {count['A']} [A]; {unsourced_rows} [E]/[A] rows say "
             f"`{NO_PRIMARY}` and keep their reasoning. Issue 18 asked for 40 % [P]; only "
             "citations that could be verified to the table or page were flagged [P], so the "
-            "share is below that target. Verified and cited: the MEE/NBS 2023 provincial and "
-            "regional emission factors, the hub approval letters (PUE caps, utilisation), the "
+            "share is below that target. Verified and cited: the MEE/NBS 2023 provincial "
+            "emission factors of every site's province (公告2025年第47号, attachment table 3; "
+            "Hubei, Henan, Qinghai and Xinjiang read from a public reproduction of the table "
+            "that names the notice and agrees with the ten other provinces to the fourth "
+            "decimal), the hub approval letters (PUE caps, utilisation), the "
             "2021 green data-centre plan (also the central sites' PUE cap, its 1.3 for new "
             "large data centres), the 2023 computing-network plan's 5 ms and 20 ms latency "
             "tiers (realtime and interactive RTT limits), the 2024 green low-carbon action "
@@ -2271,7 +2274,9 @@ def _sourcing_section(case: Case) -> str:
             "demo-zone cluster by Jinze town, Qingpu, from the cities500 table; a coordinate is "
             "[P] only when the case's 0.1-degree value is the gazetteer's rounded: Wuhu's and "
             "Zhengzhou's latitudes were moved by 0.1 degree to it, and Chongqing's longitude "
-            "by 0.2 degree to the city's entry; the clusters with no gazetteer place at their "
+            "by 0.2 degree to the city's entry; the renewable bases by Qabqa, seat of Gonghe "
+            "county, and by Barkol, the Hami-Chongqing line's sending end, Hami's latitude "
+            "moved by 0.1 degree to it; the clusters with no gazetteer place at their "
             "coordinates (Tianfu, Horinger, Gui'an) stay [E]). Still to find (highest influence "
             "first): latency constants and class limits (the route factor, fibre speed and "
             "equipment delay have no published Chinese figure; the inference class's 30 ms is "
@@ -2283,7 +2288,13 @@ def _sourcing_section(case: Case) -> str:
             "18 Sep 2025, is relayed as giving the 384-card Atlas 900 SuperPoD up to 300 "
             "PFLOPS, the 910C row's figure, but its text was not read), climate normals (CMA "
             "1991-2020). "
-            "The search for these found only press or secondary relays, which stay [E].",
+            "The search for these found only press or secondary relays, which stay [E]. "
+            "Routes tried in the fourth pass without a primary: climate normals (no CMA "
+            "station table for the sites' stations in the stored copies), the HGX B200 BF16 "
+            "figure (quoted from NVIDIA's HGX page only by reproductions whose repository "
+            "could not be named), the UHV lines' lengths and investments (Xinhua and press "
+            "figures that disagree: 1,563 or 1,587 km; 2,260 or 2,290 km), IRENA's 2023 China "
+            "installed costs, provincial generation by source (NBS/CEC).",
         ]
     )
 
@@ -2443,6 +2454,23 @@ BASELINE_CHANGE_COORDINATES = (
 )
 
 
+# Fourth pass of issue 18: the MEE/NBS 2023 provincial factors replace the regional value for
+# Hubei (0.5271 -> 0.4044) and Henan (0.5271 -> 0.5897) and the supply nodes' placeholders
+# (unused); Hami's latitude 43.5 -> 43.6 (its PV profile regenerated). Measured with `dcplan
+# run` (baseline, typical:8, one thread): before = main at 7afb885, after = this case.
+BASELINE_CHANGE_FACTORS = (
+    ("annual cost", "M yuan/yr", 60160.5, 60161.2),
+    ("west share", "%", 69.0, 69.1),
+    ("emissions", "kt CO2/yr", 4122.1, 4132.2),
+    ("IT capacity, air", "MW", 2167.0, 2167.0),
+    ("IT capacity, cold plate", "MW", 1386.4, 1386.4),
+    ("IT capacity, immersion", "MW", 0.0, 0.0),
+    ("PV", "MW", 7508.0, 7512.9),
+    ("wind", "MW", 6133.1, 6118.3),
+    ("battery", "MWh", 13131.0, 13178.1),
+)
+
+
 def _change_rows(table: tuple) -> list[list[str]]:
     rows = []
     for figure, unit, before, after in table:
@@ -2456,6 +2484,20 @@ def _baseline_change_section() -> str:
     return "\n".join(
         [
             "## Baseline before and after issue 18",
+            "",
+            "Fourth pass (the MEE/NBS 2023 provincial emission factors, 公告2025年第47号 "
+            "attachment table 3, replace the Central China regional value 0.5271 for Hubei "
+            "(site `wuhan`, 0.4044) and Henan (site `zhengzhou`, 0.5897); the supply nodes' "
+            "unused 0.45 placeholders become Qinghai's 0.1796 and Xinjiang's 0.6021; Hami's "
+            "latitude 43.5 -> 43.6 (Barkol, GeoNames), its PV profile regenerated): emissions "
+            "+0.25 % (Zhengzhou's grid power is dirtier than the regional value said, Wuhan's "
+            "cleaner), cost +0.001 %, no capacity moves by more than 0.4 % (main before, this "
+            "case after; `dcplan run`, typical:8).",
+            "",
+            _md_table(
+                ["figure", "unit", "before", "after", "change"],
+                _change_rows(BASELINE_CHANGE_FACTORS),
+            ),
             "",
             "Third pass (coordinates moved to their GeoNames entries: Wuhu's latitude 31.3 -> "
             "31.4, Zhengzhou's and Henan's 34.7 -> 34.8, Chongqing's longitude 106.4 -> 106.6, "
