@@ -1,6 +1,7 @@
 """The cases and sizes the benchmarks run.
 
-- `default`: the shipped case `inputs/china_east_west.xlsx` (12 sites, 6 regions, 5 classes);
+- `default`: the shipped case `inputs/china_east_west.xlsx` (12 sites, 2 supply nodes, 4
+  power lines, 6 regions, 6 classes);
 - `sub3`: the default case cut to 3 sites (Zhangjiakou, Tianfu, Horinger) and the 2 regions
   they can serve entirely (Jing-Jin-Ji, Chengdu-Chongqing: realtime demand needs a site within
   5 ms), through the raw tables and the normal validation (`build_case`);
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.inputs.case import Case, build_case, load_case
-from planner.inputs.tables import case_base_dir
+from planner.inputs.scenarios import scenario_names
+from planner.inputs.tables import case_base_dir, read_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASE = ROOT / "inputs" / "china_east_west.xlsx"
@@ -101,15 +103,13 @@ QUICK_SIZES = [Size("tiny_t2", "tiny synthetic (4 sites), typical:2", "tiny", "t
 # emissions reachable, the most green power reachable, each site's water use) come from
 # `reference` (benchmarks.measure.robust_reference), computed once per benchmark run.
 
-# the Scenarios rows shipped in the default workbook
-SHIPPED_SCENARIOS = (
-    "baseline",
-    "policy_2025",
-    "carbon_200",
-    "east_only",
-    "air_only",
-    "no_vouchers",
-)
+
+def shipped_scenarios() -> tuple[str, ...]:
+    """The Scenarios rows of the default workbook, in order (read, not listed here, so that
+    the robustness set follows the shipped case)."""
+    return tuple(scenario_names(read_tables(DEFAULT_CASE)))
+
+
 USABLE_SHARE = 0.85  # the default case's usable share of IT capacity
 
 
@@ -128,7 +128,7 @@ class Robust:
 
 
 ROBUSTNESS = [
-    *(Robust(f"scenario_{s}", f"scenario {s}", scenario=s) for s in SHIPPED_SCENARIOS),
+    *(Robust(f"scenario_{s}", f"scenario {s}", scenario=s) for s in shipped_scenarios()),
     Robust("util_at", "utilisation = usable share 0.85", policy=(("min_utilisation", 0.85),)),
     Robust(
         "util_issue",

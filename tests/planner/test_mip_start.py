@@ -13,7 +13,7 @@ import pyomo.environ as pyo
 import pytest
 
 from models.build import BuildOptions, build
-from planner.mip_start import choose_technology, milp_columns, rounded_start
+from planner.mip_start import choose_technology, dive_technology, milp_columns, rounded_start
 from planner.prepare import ModelData, prepare
 from planner.run import RunOptions, solve_case
 from planner.solve import ModelSolver, SolveOptions, mip_text
@@ -107,6 +107,77 @@ def test_a_site_that_mixes_technologies_gets_the_most_efficient_one():
     assert chosen.tolist() == [[0, 1, 0], [0, 0, 1], [0, 0, 0], [1, 0, 0]]
 
 
+class FakeRelaxation:
+    """Restricted LPs of a hand-made 3-site, 3-technology case: each restriction's objective
+    is a table lookup by the technologies left to the sites; each records what it was asked."""
+
+    def __init__(self, table: dict, capacities: dict):
+        self.table, self.capacities, self.asked = table, capacities, []
+
+    def __call__(self, allowed: np.ndarray):
+        key = tuple(tuple(np.flatnonzero(row)) for row in allowed)
+        self.asked.append(key)
+        if key not in self.table:
+            return None  # infeasible
+        return self.table[key], self.capacities[key]
+
+
+ALL = (0, 1, 2)
+
+
+def test_the_technology_dive_decides_the_most_even_mix_first_and_keeps_the_cheapest():
+    # site 0 mixes 60/40 (air, cold plate), site 1 mixes 90/10, site 2 uses immersion only
+    capacity = np.array([[60.0, 40.0, 0.0], [90.0, 10.0, 0.0], [0.0, 0.0, 50.0]])
+    pue = np.array([[1.30, 1.15, 1.08]] * 3)
+    after_site0_air = np.array([[100.0, 0.0, 0.0], [30.0, 70.0, 0.0], [0.0, 0.0, 50.0]])
+    after_site0_cp = np.array([[0.0, 100.0, 0.0], [95.0, 5.0, 0.0], [0.0, 0.0, 50.0]])
+    final = np.array([[100.0, 0.0, 0.0], [0.0, 100.0, 0.0], [0.0, 0.0, 50.0]])
+    oracle = FakeRelaxation(
+        table={
+            ((0,), ALL, ALL): 1000.0,  # site 0 on air: cheaper, although cold plate is more
+            ((1,), ALL, ALL): 1010.0,  # efficient (the rule's pick) and air the larger share
+            ((0,), (0,), ALL): 1030.0,
+            ((0,), (1,), ALL): 1020.0,  # then site 1 (now 30/70): cold plate is cheaper
+        },
+        capacities={
+            ((0,), ALL, ALL): after_site0_air,
+            ((1,), ALL, ALL): after_site0_cp,
+            ((0,), (0,), ALL): final,
+            ((0,), (1,), ALL): final,
+        },
+    )
+    chosen, solved = dive_technology(capacity, pue, oracle)
+    site0_first = [((0,), ALL, ALL), ((1,), ALL, ALL)]
+    assert oracle.asked == [*site0_first, ((0,), (0,), ALL), ((0,), (1,), ALL)]
+    assert solved == 4
+    assert chosen.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    # the most-efficient rule alone would have put site 0 on cold plate
+    assert choose_technology(capacity, pue)[0].tolist() == [0, 1, 0]
+
+
+def test_the_technology_dive_skips_infeasible_restrictions_and_stops_when_none_solves():
+    capacity = np.array([[60.0, 40.0, 0.0], [0.0, 80.0, 20.0]])
+    pue = np.array([[1.30, 1.15, 1.08]] * 2)
+    one_each = np.array([[0.0, 100.0, 0.0], [0.0, 80.0, 20.0]])
+    oracle = FakeRelaxation(
+        table={((1,), ALL): 500.0},  # site 0 on air has no plan; site 1 then has none at all
+        capacities={((1,), ALL): one_each},
+    )
+    chosen, solved = dive_technology(capacity, pue, oracle)
+    assert oracle.asked == [((0,), ALL), ((1,), ALL), ((1,), (1,)), ((1,), (2,))]
+    assert solved == 4
+    # site 0 took cold plate; site 1, still mixing when the dive stopped, gets the rule's pick
+    assert chosen.tolist() == [[0, 1, 0], [0, 0, 1]]
+
+
+def test_a_relaxation_that_mixes_nowhere_needs_no_lp():
+    capacity = np.array([[0.0, 70.0, 0.0], [0.0, 0.0, 0.0], [40.0, 0.1, 0.0]])
+    oracle = FakeRelaxation(table={}, capacities={})
+    chosen, solved = dive_technology(capacity, np.array([[1.30, 1.15, 1.08]] * 3), oracle)
+    assert (solved, oracle.asked) == (0, [])
+    assert chosen.tolist() == [[0, 1, 0], [0, 0, 0], [1, 0, 0]]
+
+
 def test_mip_text_states_plan_bound_and_gap():
     solver = {
         "objective_myuan": 34000.0,
@@ -156,9 +227,9 @@ def test_the_start_gets_at_most_its_share_of_the_time_limit(data: ModelData, mon
 
     given: list[float | None] = []
 
-    def record(solver: ModelSolver, deadline: float | None = None) -> str:
+    def record(solver: ModelSolver, deadline: float | None = None) -> tuple[str, bool]:
         given.append(deadline)
-        return "MILP start: recorded"
+        return "MILP start: recorded", False
 
     monkeypatch.setattr(planner.mip_start, "set_rounded_start", record)
     limit = 1000.0  # s; the tiny MILP ends long before
@@ -169,3 +240,24 @@ def test_the_start_gets_at_most_its_share_of_the_time_limit(data: ModelData, mon
     assert outcome.status == "optimal"
     assert len(given) == 1 and given[0] is not None
     assert before + MIP_START_SHARE * limit <= given[0] <= after + MIP_START_SHARE * limit
+
+
+def _sub_mips(solver: ModelSolver) -> tuple[bool, bool]:
+    highs = solver.highs
+    names = ("mip_heuristic_run_rens", "mip_heuristic_run_rins")
+    return tuple(highs.getOptionValue(name)[1] for name in names)  # (status, value)
+
+
+def test_with_the_start_the_search_runs_without_its_sub_mip_heuristics(data: ModelData):
+    """RENS and RINS look for a first plan; once HiGHS has the start they are off, without a
+    start they are on (also when the same model is solved again), and a raw option wins."""
+    _, solver = _loaded(data)
+    assert solver.solve().status == "optimal"
+    assert "MILP start: the LP plan dived" in solver.solve().log
+    assert _sub_mips(solver) == (False, False)
+    solver.options = SolveOptions(mip_start=False)
+    assert solver.solve().status == "optimal"
+    assert _sub_mips(solver) == (True, True)
+    _, raw = _loaded(data, solver_options={"mip_heuristic_run_rins": True})
+    assert raw.solve().status == "optimal"
+    assert _sub_mips(raw) == (False, True)
