@@ -69,6 +69,8 @@ COLUMNS = [
     "plan_grid_energy_mwh",
     "pv_energy_mwh",
     "wind_energy_mwh",
+    "green_mwh",
+    "contract_mwh",
     "curtailed_mwh",
     "it_energy_mwh",
     "facility_energy_mwh",
@@ -656,6 +658,8 @@ def solve_component(
                 grid_energy_mwh=float(s["grid_energy_mwh"]),
                 pv_energy_mwh=float(s.get("pv_energy_mwh", 0.0)),
                 wind_energy_mwh=float(s.get("wind_energy_mwh", 0.0)),
+                green_mwh=float(s.get("green_mwh", 0.0)),
+                contract_mwh=float(s.get("contract_mwh", 0.0)),
                 curtailed_mwh=float(s["curtailed_mwh"]),
                 it_energy_mwh=float(s["it_energy_mwh"]),
                 facility_energy_mwh=float(s["facility_energy_mwh"]),
@@ -780,7 +784,10 @@ def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
     }
     it = summed.get("it_energy_mwh", math.nan)
     facility = summed.get("facility_energy_mwh", math.nan)
-    green = summed.get("pv_energy_mwh", math.nan) + summed.get("wind_energy_mwh", math.nan)
+    # the plan's green share (planner.results): the sites' green energy (a line's green counts
+    # at its receiving site less its losses, formulation §5a) without contracts; PV + wind
+    # used would count the green energy lost on the lines
+    green = summed.get("green_mwh", math.nan) - summed.get("contract_mwh", 0.0)
     summary = results.summary
     relaxed = [
         f"{site}: {what}"
