@@ -2,10 +2,10 @@
 
 A plan solved on typical days fixes capacities (IT by cooling technology, variable renewables,
 battery energy and power) and routing. With those fixed, sites are coupled only by what the
-model registers as a coupling (`models.registry.Coupling`, e.g. a power line; none today),
-so the plan's sites fall into connected components (`results.extra["site_groups"]`, each
-site alone today) and each component's dispatch over all 8760 hours is one LP of its own,
-built from the same `models` blocks:
+model registers as a coupling (`models.registry.Coupling`: a power line, models/lines.py),
+so the plan's sites fall into connected components (`results.extra["site_groups"]`: a supply
+node with the sites its lines reach, every other site alone) and each component's dispatch
+over all 8760 hours is one LP of its own, built from the same `models` blocks:
 
 - the component's case: the plan's case restricted to its sites, whose demand is what the
   plan routes to them (region, class → served MW), so `demand_met` fixes the routing; the
@@ -144,7 +144,8 @@ class RedispatchOptions:
 class SiteTask:
     """What one connected component's LP needs (picklable, for worker processes).
 
-    sites: the component's sites (one today); case: the plan's case restricted to them;
+    sites: the component's sites (one, or a supply node and its lines' ends); case: the
+    plan's case restricted to them;
     capacities: {site: {'Cap_IT': {cooling: MW}, 'Cap_VRE': {tech: MW}, 'Cap_E': MWh,
     'Cap_P': MW}}; prices: {limit: shadow price ≥ 0 in the limit's planner unit} of the
     plan-wide dispatch limits, priced instead of held (see module doc)."""
