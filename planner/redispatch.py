@@ -2,10 +2,10 @@
 
 A plan solved on typical days fixes capacities (IT by cooling technology, variable renewables,
 battery energy and power) and routing. With those fixed, sites are coupled only by what the
-model registers as a coupling (`models.registry.Coupling`, e.g. a power line; none today),
-so the plan's sites fall into connected components (`results.extra["site_groups"]`, each
-site alone today) and each component's dispatch over all 8760 hours is one LP of its own,
-built from the same `models` blocks:
+model registers as a coupling (`models.registry.Coupling`: a power line, models/lines.py),
+so the plan's sites fall into connected components (`results.extra["site_groups"]`: a supply
+node with the sites its lines reach, every other site alone) and each component's dispatch
+over all 8760 hours is one LP of its own, built from the same `models` blocks:
 
 - the component's case: the plan's case restricted to its sites, whose demand is what the
   plan routes to them (region, class → served MW), so `demand_met` fixes the routing; the
@@ -69,6 +69,8 @@ COLUMNS = [
     "plan_grid_energy_mwh",
     "pv_energy_mwh",
     "wind_energy_mwh",
+    "green_mwh",
+    "contract_mwh",
     "curtailed_mwh",
     "it_energy_mwh",
     "facility_energy_mwh",
@@ -142,7 +144,8 @@ class RedispatchOptions:
 class SiteTask:
     """What one connected component's LP needs (picklable, for worker processes).
 
-    sites: the component's sites (one today); case: the plan's case restricted to them;
+    sites: the component's sites (one, or a supply node and its lines' ends); case: the
+    plan's case restricted to them;
     capacities: {site: {'Cap_IT': {cooling: MW}, 'Cap_VRE': {tech: MW}, 'Cap_E': MWh,
     'Cap_P': MW}}; prices: {limit: shadow price ≥ 0 in the limit's planner unit} of the
     plan-wide dispatch limits, priced instead of held (see module doc)."""
@@ -656,6 +659,8 @@ def solve_component(
                 grid_energy_mwh=float(s["grid_energy_mwh"]),
                 pv_energy_mwh=float(s.get("pv_energy_mwh", 0.0)),
                 wind_energy_mwh=float(s.get("wind_energy_mwh", 0.0)),
+                green_mwh=float(s.get("green_mwh", 0.0)),
+                contract_mwh=float(s.get("contract_mwh", 0.0)),
                 curtailed_mwh=float(s["curtailed_mwh"]),
                 it_energy_mwh=float(s["it_energy_mwh"]),
                 facility_energy_mwh=float(s["facility_energy_mwh"]),
@@ -780,7 +785,10 @@ def _total_row(table: pd.DataFrame, results: Results, plan_only: float) -> dict:
     }
     it = summed.get("it_energy_mwh", math.nan)
     facility = summed.get("facility_energy_mwh", math.nan)
-    green = summed.get("pv_energy_mwh", math.nan) + summed.get("wind_energy_mwh", math.nan)
+    # the plan's green share (planner.results): the sites' green energy (a line's green counts
+    # at its receiving site less its losses, formulation §5a) without contracts; PV + wind
+    # used would count the green energy lost on the lines
+    green = summed.get("green_mwh", math.nan) - summed.get("contract_mwh", 0.0)
     summary = results.summary
     relaxed = [
         f"{site}: {what}"

@@ -224,6 +224,21 @@ def test_the_line_couples_its_ends_and_the_redispatch_gives_back_an_exact_plan(m
         )
 
 
+def test_the_full_year_green_share_loses_the_lines_losses_as_the_plan_does(mixed):
+    """An exact plan's full-year green share is its own: green energy lost on a line counts
+    nowhere (formulation §5a) in the re-dispatch total as in the plan, not as PV/wind used."""
+    table = redispatch(mixed.case, mixed.results, RedispatchOptions(workers=1))
+    total = table.set_index("site").loc[TOTAL]
+    lines = mixed.results.lines
+    lost_green = float((lines["green_mwh"] * lines["loss_share"]).sum())
+    assert lost_green > 1.0  # the line carries green energy and loses some of it
+    facility = float(total["facility_energy_mwh"])
+    own = float(total["pv_energy_mwh"] + total["wind_energy_mwh"])
+    assert total["green_share"] == pytest.approx((own - lost_green) / facility, rel=1e-6)
+    assert total["green_share"] == pytest.approx(mixed.results.summary["green_share"], rel=1e-6)
+    assert total["green_mwh"] == pytest.approx(own - lost_green, rel=1e-6)
+
+
 def test_without_a_lines_sheet_a_supply_node_is_legal_and_idle():
     solved = _solve(0.6, None, west=MIXED)
     assert solved.results.lines.empty and "lines" not in solved.results.tables()
