@@ -108,24 +108,23 @@ def milp_columns(model: pyo.ConcreteModel, col_of: dict[int, int]) -> ModuleColu
     )
 
 
+def _mixes(capacity: np.ndarray, share: float) -> np.ndarray:
+    """[site, cooling] bool: the technologies a site uses, each above `share` of its capacity."""
+    total = capacity.sum(axis=1, keepdims=True)
+    return (capacity > share * np.maximum(total, FEASIBLE)) & (total > FEASIBLE)
+
+
 def choose_technology(capacity: np.ndarray, pue: np.ndarray, share: float = 0.01) -> np.ndarray:
     """One cooling technology per site from a relaxed plan: capacity [site, cooling] MW, pue
     [site, cooling] mean PUE. A site that mixes technologies (each with more than `share` of
     its capacity) gets the most efficient of them: mixing in the relaxation is how a site
     meets its annual PUE cap. Returns [site, cooling] 0/1 (all 0 where nothing is built)."""
-    total = capacity.sum(axis=1, keepdims=True)
-    used = capacity > share * np.maximum(total, FEASIBLE)
+    used = _mixes(capacity, share)
     best = np.where(used, pue, np.inf).argmin(axis=1)
     chosen = np.zeros(capacity.shape)
-    rows = np.flatnonzero(total[:, 0] > FEASIBLE)
+    rows = np.flatnonzero(used.any(axis=1))  # the sites that build IT
     chosen[rows, best[rows]] = 1.0
     return chosen
-
-
-def _mixes(capacity: np.ndarray, share: float) -> np.ndarray:
-    """[site, cooling] bool: the technologies a site uses, each above `share` of its capacity."""
-    total = capacity.sum(axis=1, keepdims=True)
-    return (capacity > share * np.maximum(total, FEASIBLE)) & (total > FEASIBLE)
 
 
 def dive_technology(
@@ -204,10 +203,10 @@ def rounded_start(solver: ModelSolver, deadline: float | None = None) -> Start:
     x = np.asarray(relax.getSolution().col_value)
     lower, upper = np.array(lp.col_lower_, dtype=float), np.array(lp.col_upper_, dtype=float)
     y_cols = columns.chosen >= 0
+    index = columns.chosen[y_cols].astype(np.int32)  # the Y columns
     dive_box = simplex_box(compiled.nnz) * DIVE_LP_S / SIMPLEX_BOX_S
 
     def restricted(allowed: np.ndarray) -> tuple[float, np.ndarray] | None:
-        index = columns.chosen[y_cols].astype(np.int32)
         limit = np.where(allowed[y_cols], upper[index], 0.0)
         relax.changeColsBounds(len(index), index, lower[index], limit)
         if not _resolve(relax, options, deadline, dive_box, log):

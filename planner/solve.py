@@ -93,7 +93,8 @@ MIP_START_OPTIONS: dict[str, object] = {
     "mip_heuristic_run_rens": False,
     "mip_heuristic_run_rins": False,
 }
-MIP_NO_START_OPTIONS: dict[str, object] = {key: True for key in MIP_START_OPTIONS}  # HiGHS's
+# HiGHS's defaults, set again when there is no start (HiGHS keeps options between solves)
+MIP_NO_START_OPTIONS: dict[str, object] = {key: True for key in MIP_START_OPTIONS}
 # The share of a MILP's time limit the rounded LP start may use: measured on a loaded machine,
 # the start could take the whole limit and leave HiGHS no time (docs/benchmarks.md, "MILP")
 MIP_START_SHARE = 0.5
